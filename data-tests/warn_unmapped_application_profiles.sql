@@ -1,0 +1,12 @@
+{#- Warns naming every application inference profile ARN in the logs that profile_map.csv does
+    not list: its calls are 'unattributed' and, with no model_source, unpriced. -#}
+{{ config(severity='warn') }}
+
+select
+    model_id_raw as profile_arn,
+    count(*) as request_count,
+    sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_tokens,
+    sum(cost_usd) as cost_usd
+from {{ ref('int_invocations_priced') }}
+where attribution_status = 'unmapped_profile'
+group by model_id_raw

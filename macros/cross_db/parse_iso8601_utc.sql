@@ -1,0 +1,17 @@
+{#- An ISO-8601 string ('2026-11-01T23:59:58.123Z', '...+02:00') as a UTC timestamp without
+    time zone, or NULL when it does not parse. Athena keeps microseconds: Iceberg requires them. -#}
+{% macro parse_iso8601_utc(expression) -%}
+    {{ return(adapter.dispatch('parse_iso8601_utc', 'bedrock_costs')(expression)) }}
+{%- endmacro %}
+
+{% macro athena__parse_iso8601_utc(expression) -%}
+    cast(try(from_iso8601_timestamp({{ expression }})) at time zone 'UTC' as timestamp(6))
+{%- endmacro %}
+
+{% macro duckdb__parse_iso8601_utc(expression) -%}
+    cast(timezone('UTC', try_cast({{ expression }} as timestamptz)) as timestamp)
+{%- endmacro %}
+
+{% macro default__parse_iso8601_utc(expression) -%}
+    {{ exceptions.raise_compiler_error('parse_iso8601_utc: no implementation for adapter ' ~ target.type) }}
+{%- endmacro %}

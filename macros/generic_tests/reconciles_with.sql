@@ -1,0 +1,34 @@
+{#- No request or token is lost or double counted between two models: each expression in
+    `measures` (name -> [expression on this model, expression on compare_model]) has the same
+    total on both sides. -#}
+{% test reconciles_with(model, compare_model, measures) %}
+with
+
+this_side as (
+    select
+        {% for name, pair in measures.items() -%}
+        {{ pair[0] }} as {{ name }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ model }}
+),
+
+other_side as (
+    select
+        {% for name, pair in measures.items() -%}
+        {{ pair[1] }} as {{ name }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ compare_model }}
+)
+
+select
+    {% for name in measures -%}
+    this_side.{{ name }} as {{ name }},
+    other_side.{{ name }} as compare_{{ name }}{{ ',' if not loop.last }}
+    {% endfor %}
+from this_side
+cross join other_side
+where
+    {% for name in measures -%}
+    coalesce(this_side.{{ name }}, 0) <> coalesce(other_side.{{ name }}, 0){{ ' or' if not loop.last }}
+    {% endfor %}
+{% endtest %}

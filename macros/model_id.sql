@@ -1,0 +1,42 @@
+{#- The one place that understands every Bedrock modelId form:
+      anthropic.claude-haiku-4-5-20251001-v1:0                                  bare foundation-model id
+      arn:aws:bedrock:us-east-1::foundation-model/<id>                          foundation-model ARN
+      us.<id>, eu.<id>, apac.<id>, jp.<id>, au.<id>, global.<id>                system inference profile id
+      arn:aws:bedrock:<region>:<account>:inference-profile/us.<id>               system inference profile ARN
+      arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>     application profile ARN
+    An application profile hides its model: resolve it through profile_map.model_source first,
+    then pass the model_source through these same macros. -#}
+
+{#- The resource part: the text after '<resource-type>/' in an ARN, or the id itself. -#}
+{% macro model_resource(expression) -%}
+    coalesce({{ bedrock_costs.regex_extract(expression, '^arn:[^:]+:bedrock:[^:]*:[^:]*:[a-z-]+/(.+)$') }}, {{ expression }})
+{%- endmacro %}
+
+{#- The cross-region routing prefix ('us', 'eu', 'global', ...) or NULL for in-region calls. -#}
+{% macro model_routing_prefix(expression) -%}
+    {{ bedrock_costs.regex_extract(bedrock_costs.model_resource(expression), '^(us-gov|us|eu|apac|jp|au|ca|global)\\.') }}
+{%- endmacro %}
+
+{#- The canonical base model id that model_pricing is keyed by. -#}
+{% macro canonical_model_id(expression) -%}
+    coalesce(
+        {{ bedrock_costs.regex_extract(bedrock_costs.model_resource(expression), '^(?:us-gov|us|eu|apac|jp|au|ca|global)\\.(.+)$') }},
+        {{ bedrock_costs.model_resource(expression) }}
+    )
+{%- endmacro %}
+
+{#- global. profiles -> 'global'; geo profiles (us., eu., apac., jp., au., ...) -> 'geo';
+    a bare id or foundation-model ARN -> 'in_region'. -#}
+{% macro model_price_scope(expression) -%}
+    case
+        when {{ expression }} is null then null
+        when {{ bedrock_costs.model_routing_prefix(expression) }} = 'global' then 'global'
+        when {{ bedrock_costs.model_routing_prefix(expression) }} is not null then 'geo'
+        else 'in_region'
+    end
+{%- endmacro %}
+
+{#- True when the call named an application inference profile (its model is in profile_map). -#}
+{% macro is_application_profile(expression) -%}
+    coalesce({{ bedrock_costs.regex_extract(expression, '^arn:[^:]+:bedrock:[^:]*:[^:]*:(application-inference-profile)/') }} is not null, false)
+{%- endmacro %}

@@ -1,0 +1,44 @@
+{#- usage_date comes last: Athena's insert_overwrite needs the partition column at the end. -#}
+{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
+
+with
+
+invocations as (
+    select * from {{ ref('int_invocations_priced') }}
+    {%- if since_date %}
+    where usage_date >= date '{{ since_date }}'
+    {%- endif %}
+),
+
+daily as (
+    select
+        invocations.app,
+        invocations.team,
+        invocations.caller_arn,
+        invocations.caller_name,
+        invocations.model_id,
+        {{ bedrock_costs.cost_measures('invocations') }},
+        invocations.usage_date
+    from invocations
+    group by
+        invocations.app,
+        invocations.team,
+        invocations.caller_arn,
+        invocations.caller_name,
+        invocations.model_id,
+        invocations.usage_date
+),
+
+final as (
+    select
+        app,
+        team,
+        caller_arn,
+        caller_name,
+        model_id,
+        {{ bedrock_costs.cost_measure_columns() }},
+        usage_date
+    from daily
+)
+
+select * from final

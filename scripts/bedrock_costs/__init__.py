@@ -1,0 +1,1 @@
+"""Shared library for the bedrock-costs scripts: ARNs, sessions, policies and CLI helpers."""

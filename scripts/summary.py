@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Print the `make run` summary: cost by app for the last days, and the top callers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+APP_SQL = """
+with last_days as (
+    select * from fct_daily_app_cost
+    where usage_date > (select max(usage_date) from fct_daily_app_cost) - {days}
+)
+select
+    app,
+    team,
+    sum(request_count) as requests,
+    sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as tokens,
+    sum(cost_usd) as cost_usd,
+    sum(unpriced_request_count) as unpriced
+from last_days
+group by app, team
+order by cost_usd desc nulls last
+"""
+
+CALLER_SQL = """
+with last_days as (
+    select * from fct_daily_caller_cost
+    where usage_date > (select max(usage_date) from fct_daily_caller_cost) - {days}
+)
+select
+    caller_name,
+    caller_type,
+    string_agg(distinct attribution_status, '+' order by attribution_status) as via,
+    sum(request_count) as requests,
+    sum(cost_usd) as cost_usd
+from last_days
+group by caller_name, caller_type
+order by cost_usd desc nulls last
+limit {top}
+"""
+
+PERIOD_SQL = "select min(usage_date), max(usage_date) from fct_daily_app_cost where usage_date > (select max(usage_date) from fct_daily_app_cost) - {days}"
+
+
+def money(value: float | None) -> str:
+    return "unpriced" if value is None else f"${value:,.2f}"
+
+
+def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def summary(con: duckdb.DuckDBPyConnection, days: int, top: int) -> str:
+    first, last = con.sql(PERIOD_SQL.format(days=days)).fetchone()
+    apps = con.sql(APP_SQL.format(days=days)).fetchall()
+    callers = con.sql(CALLER_SQL.format(days=days, top=top)).fetchall()
+    total = sum(r[4] or 0 for r in apps)
+    app_rows = [[a, t, f"{q:,}", f"{k:,}", money(c), f"{c / total:.0%}" if c and total else ""]
+                for a, t, q, k, c, _ in apps]
+    caller_rows = [[n, ty, via, f"{q:,}", money(c)] for n, ty, via, q, c in callers]
+    unpriced = sum(r[5] for r in apps)
+    parts = [
+        f"Bedrock cost by app, {first} to {last} (UTC), total {money(total)}",
+        table(["app", "team", "requests", "tokens", "cost", "share"], app_rows, {2, 3, 4, 5}),
+        "",
+        f"Top {top} callers, same days",
+        table(["caller", "type", "via", "requests", "cost"], caller_rows, {3, 4}),
+    ]
+    if unpriced:
+        parts.append(f"\nWARNING: {unpriced:,} requests have no price: see the assert_all_tokens_priced test.")
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", type=Path,
+                        default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")))
+    parser.add_argument("--days", type=int, default=7, help="last N days of data (default 7)")
+    parser.add_argument("--top", type=int, default=8, help="callers to list (default 8)")
+    args = parser.parse_args(argv)
+    if not args.database.exists():
+        print(f"ERROR [NoDatabase]: {args.database} does not exist; run `make run` first", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(args.database), read_only=True) as con:
+        print(summary(con, args.days, args.top))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
