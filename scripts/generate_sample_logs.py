@@ -494,6 +494,8 @@ class Truth:
     caller_daily: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     raw_lines: int = 0
     files: int = 0
+    duplicates: int = 0
+    late_records: int = 0
 
     def add(self, call: Call) -> None:
         day = call.at.date().isoformat()
@@ -516,6 +518,8 @@ class Truth:
                     mine[key] = row
         self.raw_lines += other.raw_lines
         self.files += other.files
+        self.duplicates += other.duplicates
+        self.late_records += other.late_records
 
 
 def generate_hour(task: HourTask) -> Truth:
@@ -536,10 +540,12 @@ def generate_hour(task: HourTask) -> Truth:
         folder_hour = task.hour
         if (3600 - (at - task.hour).total_seconds()) < LATE_WINDOW_SECONDS and rng.random() < LATE_SHARE:
             folder_hour = task.hour + timedelta(hours=1)  # delivered late, into the next hour's folder
+            truth.late_records += 1
         batches[(call.account, call.region, folder_hour, False)].append(call.line)
         if rng.random() < DUPLICATE_SHARE:
             # delivered twice: the same record again, in another file of the same folder
             batches[(call.account, call.region, folder_hour, True)].append(call.line)
+            truth.duplicates += 1
         if call.offload:
             write_lines(hour_folder(out, call.account, call.region, folder_hour) / "data"
                         / f"{call.request_id}_input.json.gz",
@@ -594,6 +600,9 @@ def write_ground_truth(out: Path, truth: Truth, days: set[str]) -> None:
     )
     measures = ["request_count", "input_tokens", "output_tokens", "cache_read_input_tokens",
                 "cache_write_input_tokens", "cost_usd", "unpriced_request_count"]
+    summary = {"log_lines": truth.raw_lines, "log_files": truth.files, "duplicate_lines": truth.duplicates,
+               "late_records": truth.late_records, "days": sorted(days)}
+    (folder / f"run_{min(days)}_{max(days)}.json").write_text(json.dumps(summary, indent=2) + "\n")
     for name, keys, table in tables:
         path = folder / name
         kept: list[dict[str, str]] = []

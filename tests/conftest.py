@@ -1,0 +1,117 @@
+"""Shared helpers: generate sample logs, run dbt in-process on a temporary DuckDB file, query it."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO / "scripts" / "generate_sample_logs.py"
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dataclass
+class DbtRun:
+    """The outcome of one dbt invocation: its result and every message it logged."""
+
+    result: dbtRunnerResult
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return self.result.success
+
+    def statuses(self) -> dict[str, str]:
+        """node name -> status ('success', 'pass', 'fail', 'warn', 'error', 'skipped')."""
+        results = getattr(self.result.result, "results", None) or []
+        return {r.node.name: str(r.status) for r in results}
+
+
+@dataclass
+class Project:
+    """A scratch copy of the dbt settings: its own DuckDB file, logs folder, target and profile."""
+
+    root: Path
+    logs: Path
+    database: Path
+
+    def dbt(self, *args: str, vars: dict[str, Any] | None = None) -> DbtRun:
+        messages: list[str] = []
+
+        def collect(event: Any) -> None:
+            messages.append(event.info.msg)
+
+        command = [*args, "--project-dir", str(REPO), "--profiles-dir", str(self.root),
+                   "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs")]
+        if vars:
+            import json
+
+            command += ["--vars", json.dumps(vars)]
+        with environment(BEDROCK_LOGS_PATH=str(self.logs), DBT_DUCKDB_PATH=str(self.database),
+                         DBT_TARGET="local", DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+            result = dbtRunner(callbacks=[collect]).invoke(command)
+        return DbtRun(result, messages)
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.database)) as con:
+            return con.sql(sql).fetchall()
+
+    def mart(self, name: str) -> list[dict[str, Any]]:
+        with duckdb.connect(str(self.database)) as con:
+            relation = con.sql(f"select * from main.{name}")
+            return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+
+
+def make_project(root: Path, logs: Path) -> Project:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "profiles.yml.example", root / "profiles.yml")
+    return Project(root=root, logs=logs, database=root / "bedrock_costs.duckdb")
+
+
+def generate(out: Path, records: int, days: int, start: str, seed: int) -> None:
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--records", str(records), "--days", str(days),
+         "--start-date", start, "--seed", str(seed), "--out", str(out), "--quiet", "--workers", "2"],
+        check=True, capture_output=True,
+    )
+
+
+def read_truth(logs: Path, name: str) -> list[dict[str, str]]:
+    with (logs / "ground_truth" / name).open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Realistic sample logs (4 days) built once with `dbt build`: every data test must pass."""
+    root = tmp_path_factory.mktemp("sample")
+    project = make_project(root / "project", root / "logs")
+    generate(project.logs, records=20_000, days=4, start="2026-11-01", seed=11)
+    run = project.dbt("build")
+    assert run.success, "\n".join(m for m in run.messages if "ERROR" in m or "FAIL" in m)
+    return project
