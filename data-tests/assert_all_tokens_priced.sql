@@ -19,7 +19,9 @@ where cost_usd is null
 group by coalesce(model_id, model_id_raw), price_scope
 {%- endset %}
 
-{%- if execute and load_relation(ref('int_invocations_priced')) is not none %}
+{#- Offline compilation (no warehouse) skips the listing; it only lists what a real run finds. -#}
+{%- if execute and var('bedrock_costs_offline_incremental', none) is none
+    and load_relation(ref('int_invocations_priced')) is not none %}
     {%- for row in run_query(unpriced_sql).rows %}
         {{- log('UNPRICED: ' ~ row[0] ~ ' (scope ' ~ row[1] ~ '): ' ~ row[2] ~ ' requests, ' ~ row[3] ~ ' tokens, ' ~ row[4] ~ ' to ' ~ row[5] ~ ' - add a row to seeds/model_pricing.csv', info=true) }}
     {%- endfor %}

@@ -1,0 +1,204 @@
+"""Athena without Athena: compile every model offline for the athena target, then
+1. parse every compiled statement (and the log-table DDL) with sqlglot's athena dialect, and
+   refuse DuckDB-only syntax;
+2. semantic check: transpile the compiled Athena models to DuckDB with sqlglot and run them on the
+   same fixture, with a DuckDB view standing in for the Glue log table. The marts must equal the
+   DuckDB target's marts exactly. A wrong athena__ macro shows up here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlglot
+import yaml
+from sqlglot import exp
+
+from conftest import REPO, Project
+
+sys.path.insert(0, str(REPO / "scripts"))
+import compile_athena  # noqa: E402
+
+MODELS = ["stg_bedrock__invocations", "int_invocations_priced", "fct_daily_app_cost",
+          "fct_daily_caller_cost", "fct_daily_app_caller_cost"]
+MARTS = MODELS[2:]
+
+# Functions sqlglot does not model itself, that Athena (Trino) does have.
+ATHENA_ONLY_FUNCTIONS = {"TRY", "FROM_ISO8601_TIMESTAMP"}
+# Text that only DuckDB accepts.
+DUCKDB_ONLY = [r"\bread_json\b", r"\bglob\s*\(", r"::", r"\bstrftime\b", r"\bregexp_matches\b",
+               r"\btimestamptz\b", r"\bstruct_pack\b", r"\blist_\w+\(", r"\bepoch_ms\b", r"\bnullif\(regexp_extract"]
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("athena")
+    shutil.copy(REPO / "profiles.yml.example", root / "profiles.yml")
+    return compile_athena.compile_athena(root / "out", root)
+
+
+def statements(compiled: dict[str, Path]) -> dict[str, str]:
+    found = {f"{variant}:{p.relative_to(compiled[variant]).as_posix()}": p.read_text()
+             for variant in ("full", "incremental") for p in compiled[variant].rglob("*.sql")}
+    for i, statement in enumerate(s for s in compiled["ddl"].read_text().split(";") if s.strip()):
+        found[f"ddl:{i}"] = statement
+    return found
+
+
+def model_sql(compiled: dict[str, Path], variant: str, name: str) -> str:
+    (path,) = compiled[variant].rglob(f"models/**/{name}.sql")
+    return path.read_text()
+
+
+def test_every_compiled_statement_parses_as_athena(compiled: dict[str, Path]) -> None:
+    found = statements(compiled)
+    assert len([k for k in found if k.startswith("full:") and "/models/" in k and ".yml/" not in k]) == len(MODELS)
+    assert any(k.startswith("ddl:") for k in found)
+    for name, sql in found.items():
+        parsed = sqlglot.parse(sql, read="athena", error_level=sqlglot.ErrorLevel.RAISE)
+        assert parsed and all(p is not None for p in parsed), name
+
+
+def test_no_duckdb_only_syntax(compiled: dict[str, Path]) -> None:
+    for name, sql in statements(compiled).items():
+        code = re.sub(r"'(?:[^']|'')*'", "''", sql)  # string literals (regexes, ARNs) may hold anything
+        for pattern in DUCKDB_ONLY:
+            assert not re.search(pattern, code, re.IGNORECASE), (name, pattern)
+        if name.startswith("ddl:"):
+            continue
+        for tree in sqlglot.parse(sql, read="athena"):
+            unknown = {f.name.upper() for f in tree.find_all(exp.Anonymous)}
+            assert unknown <= ATHENA_ONLY_FUNCTIONS, (name, unknown - ATHENA_ONLY_FUNCTIONS)
+
+
+def test_ddl_has_projection_and_no_body_columns(compiled: dict[str, Path]) -> None:
+    ddl = compiled["ddl"].read_text()
+    assert "'projection.log_hour.format' = 'yyyy/MM/dd/HH'" in ddl
+    assert "'ignore.malformed.json' = 'true'" in ddl
+    assert "`requestmetadata` map<string, string>" in ddl
+    assert "bigint" in ddl and "body" not in ddl.lower()
+
+
+def test_incremental_read_prunes_to_the_lookback_partitions(compiled: dict[str, Path]) -> None:
+    """Last built day 2026-11-06 (offline var), lookback 3: only log_hour >= 2026/11/03/00 is read."""
+    incremental = model_sql(compiled, "incremental", "stg_bedrock__invocations")
+    full = model_sql(compiled, "full", "stg_bedrock__invocations")
+    assert "log_hour >= '2026/11/03/00'" in incremental
+    assert "log_hour" not in full.split("from", 1)[1].split("),", 1)[0]
+    for mart in MARTS:
+        assert "usage_date >= date '2026-11-02'" in model_sql(compiled, "incremental", mart)
+
+
+# ---------------------------------------------------------------------------------------------
+# The semantic check
+
+
+def to_duckdb(athena_sql: str) -> str:
+    """Transpile Athena SQL to DuckDB, keeping Trino's semantics where sqlglot does not."""
+    tree = sqlglot.parse_one(athena_sql, read="athena")
+    # Trino's regexp_extract gives NULL on no match, DuckDB's gives ''. Innermost first, so that
+    # nested calls are wrapped too.
+    for node in reversed(list(tree.find_all(exp.RegexpExtract))):
+        node.replace(exp.Nullif(this=node.copy(), expression=exp.Literal.string("")))
+    return tree.sql(dialect="duckdb")
+
+
+def seed_types() -> dict[str, dict[str, str]]:
+    config = yaml.safe_load((REPO / "dbt_project.yml").read_text())["seeds"]["bedrock_costs"]
+    return {name: value["+column_types"] for name, value in config.items() if isinstance(value, dict)}
+
+
+def glue_log_table(con: duckdb.DuckDBPyConnection, logs: Path) -> None:
+    """The Glue table's columns (lower-case, structs of bigint counts, partition columns, $path)
+    over every object under AWSLogs/, offloaded bodies included, as Athena would list them."""
+    con.sql(f"""
+        create view awsdatacatalog.bedrock_costs.bedrock_invocation_logs as
+        select
+            filename as "$path",
+            "schemaType" as schematype,
+            "schemaVersion" as schemaversion,
+            "timestamp",
+            "accountId" as accountid,
+            struct_pack(arn := "identity".arn) as "identity",
+            "region",
+            "requestId" as requestid,
+            "operation",
+            "modelId" as modelid,
+            struct_pack(
+                inputtokencount := try_cast("input"."inputTokenCount" as bigint),
+                cachereadinputtokencount := try_cast("input"."cacheReadInputTokenCount" as bigint),
+                cachewriteinputtokencount := try_cast("input"."cacheWriteInputTokenCount" as bigint)
+            ) as "input",
+            struct_pack(outputtokencount := try_cast("output"."outputTokenCount" as bigint)) as "output",
+            "inferenceRegion" as inferenceregion,
+            "requestMetadata" as requestmetadata,
+            "errorCode" as errorcode,
+            regexp_extract(filename, '/AWSLogs/([0-9]+)/', 1) as log_account,
+            regexp_extract(filename, '/BedrockModelInvocationLogs/([a-z0-9-]+)/', 1) as log_region,
+            regexp_extract(filename, '/([0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[0-9]{{2}})/', 1) as log_hour
+        from read_json('{logs}/AWSLogs/*/BedrockModelInvocationLogs/*/**/*.json.gz',
+            format = 'newline_delimited', compression = 'gzip', filename = true, ignore_errors = true,
+            hive_partitioning = false,
+            columns = {{
+                'schemaType': 'varchar', 'schemaVersion': 'varchar', 'timestamp': 'varchar',
+                'accountId': 'varchar', 'identity': 'struct(arn varchar)', 'region': 'varchar',
+                'requestId': 'varchar', 'operation': 'varchar', 'modelId': 'varchar',
+                'input': 'struct(inputTokenCount varchar, cacheReadInputTokenCount varchar, cacheWriteInputTokenCount varchar)',
+                'output': 'struct(outputTokenCount varchar)', 'inferenceRegion': 'varchar',
+                'requestMetadata': 'map(varchar, varchar)', 'errorCode': 'varchar'
+            }})
+    """)
+
+
+def athena_marts(compiled: dict[str, Path], logs: Path) -> dict[str, list[dict]]:
+    con = duckdb.connect()
+    con.sql("attach ':memory:' as awsdatacatalog")
+    for schema in ("bedrock_costs", "bedrock_costs_staging"):
+        con.sql(f"create schema awsdatacatalog.{schema}")
+    type_names = {"string": "varchar", "double": "double", "timestamp": "timestamp"}
+    for seed, columns in seed_types().items():
+        spec = ", ".join(f"'{c}': '{type_names[t]}'" for c, t in columns.items())
+        con.sql(f"create table awsdatacatalog.bedrock_costs.{seed} as "
+                f"select * from read_csv('{REPO}/seeds/{seed}.csv', header = true, columns = {{{spec}}})")
+    glue_log_table(con, logs)
+    schemas = {"stg_bedrock__invocations": "bedrock_costs_staging", "int_invocations_priced": "bedrock_costs_staging"}
+    for name in MODELS:
+        kind = "view" if name.startswith("int_") else "table"
+        con.sql(f"create {kind} awsdatacatalog.{schemas.get(name, 'bedrock_costs')}.{name} as "
+                f"{to_duckdb(model_sql(compiled, 'full', name))}")
+    out = {}
+    for mart in MARTS:
+        relation = con.sql(f"select * from awsdatacatalog.bedrock_costs.{mart}")
+        out[mart] = [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+    return out
+
+
+def rows_key(rows: list[dict]) -> list[tuple]:
+    return sorted(tuple((k, round(v, 9) if k == "cost_usd" and v is not None else str(v))
+                        for k, v in sorted(row.items())) for row in rows)
+
+
+def test_athena_models_give_the_duckdb_marts(compiled: dict[str, Path], sample: Project) -> None:
+    athena = athena_marts(compiled, sample.logs)
+    for mart in MARTS:
+        duck = sample.mart(mart)
+        assert len(athena[mart]) == len(duck) > 0, mart
+        assert rows_key(athena[mart]) == rows_key(duck), mart
+
+
+def test_semantic_check_catches_a_wrong_macro(compiled: dict[str, Path], sample: Project) -> None:
+    """Guard for the guard: break the Athena regex semantics and the marts must differ."""
+    athena_sql = model_sql(compiled, "full", "stg_bedrock__invocations")
+    broken = athena_sql.replace("(?:.*/)?([^/]+)$", "(.+)$")  # IAM user names would keep their path
+    assert broken != athena_sql
+    con = duckdb.connect()
+    con.sql("attach ':memory:' as awsdatacatalog")
+    con.sql("create schema awsdatacatalog.bedrock_costs")
+    glue_log_table(con, sample.logs)
+    good = con.sql(f"select distinct caller_name from ({to_duckdb(athena_sql)})").fetchall()
+    bad = con.sql(f"select distinct caller_name from ({to_duckdb(broken)})").fetchall()
+    assert ("jenkins-bot",) in good and ("jenkins-bot",) not in bad
