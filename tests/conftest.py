@@ -81,10 +81,13 @@ class Project:
         with duckdb.connect(str(self.database)) as con:
             return con.sql(sql).fetchall()
 
-    def mart(self, name: str) -> list[dict[str, Any]]:
+    def query_rows(self, sql: str) -> list[dict[str, Any]]:
         with duckdb.connect(str(self.database)) as con:
-            relation = con.sql(f"select * from main.{name}")
+            relation = con.sql(sql)
             return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+
+    def mart(self, name: str) -> list[dict[str, Any]]:
+        return self.query_rows(f"select * from main.{name}")
 
 
 def make_project(root: Path, logs: Path) -> Project:
