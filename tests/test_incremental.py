@@ -34,7 +34,7 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Proj
     run = project.dbt("build")
     assert run.success
     staging_sql = (project.root / "target" / "compiled" / "bedrock_costs" / "models" / "staging" / "bedrock"
-                   / "stg_bedrock__invocations.sql").read_text()
+                   / "base" / "base_bedrock__log_lines.sql").read_text()
     full = make_project(root / "full", logs)
     assert full.dbt("build", "--full-refresh").success
     return project, full, staging_sql

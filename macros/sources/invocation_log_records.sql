@@ -3,7 +3,7 @@
     read to the day folders from that date on, at the file level on DuckDB and at the
     partition level on Athena: a WHERE on the record timestamp alone would still read every file.
 
-    Columns: log_file, schema_type, schema_version, event_timestamp, account_id, identity_arn,
+    Columns: log_file, log_hour (the delivery folder, 'yyyy/mm/dd/hh'), schema_type, schema_version, event_timestamp, account_id, identity_arn,
     aws_region, request_id, api_operation, model_id_raw, input_token_count,
     cache_read_input_token_count, cache_write_input_token_count, output_token_count,
     inference_region, request_metadata, error_code. Token counts may be strings. -#}
@@ -15,6 +15,7 @@
 {% macro athena__invocation_log_records(log_source, since_date) -%}
     select
         "$path" as log_file,
+        log_hour,
         schematype as schema_type,
         schemaversion as schema_version,
         "timestamp" as event_timestamp,
@@ -44,7 +45,7 @@
     {%- if day_globs | length == 0 %}
     {#- nothing new inside the lookback window: an empty batch with the same columns #}
     select
-        {%- for column_name in ['log_file', 'schema_type', 'schema_version', 'event_timestamp', 'account_id', 'identity_arn', 'aws_region', 'request_id', 'api_operation', 'model_id_raw', 'input_token_count', 'cache_read_input_token_count', 'cache_write_input_token_count', 'output_token_count', 'inference_region', 'error_code'] %}
+        {%- for column_name in ['log_file', 'log_hour', 'schema_type', 'schema_version', 'event_timestamp', 'account_id', 'identity_arn', 'aws_region', 'request_id', 'api_operation', 'model_id_raw', 'input_token_count', 'cache_read_input_token_count', 'cache_write_input_token_count', 'output_token_count', 'inference_region', 'error_code'] %}
         cast(null as varchar) as {{ column_name }},
         {%- endfor %}
         cast(null as map(varchar, varchar)) as request_metadata
@@ -52,6 +53,7 @@
     {%- else %}
     select
         filename as log_file,
+        regexp_extract(filename, '/([0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as log_hour,
         "schemaType" as schema_type,
         "schemaVersion" as schema_version,
         "timestamp" as event_timestamp,

@@ -5,47 +5,29 @@
     )
 }}
 
-{#- On an incremental run, read only the day folders inside the lookback window. -#}
+{#- On an incremental run, take only the log lines of the day folders inside the lookback window. -#}
 {%- set since_date = bedrock_costs.incremental_cutoff_date() %}
 
 with
 
-log_records as (
-    {{ bedrock_costs.invocation_log_records(source('bedrock', 'invocation_logs'), since_date) }}
-),
-
-invocations as (
-    select
-        request_id,
-        {{ bedrock_costs.parse_iso8601_utc('event_timestamp') }} as invoked_at,
-        account_id,
-        aws_region,
-        inference_region,
-        api_operation,
-        model_id_raw,
-        identity_arn as caller_arn,
-        coalesce(try_cast(input_token_count as bigint), 0) as input_tokens,
-        coalesce(try_cast(output_token_count as bigint), 0) as output_tokens,
-        coalesce(try_cast(cache_read_input_token_count as bigint), 0) as cache_read_input_tokens,
-        coalesce(try_cast(cache_write_input_token_count as bigint), 0) as cache_write_input_tokens,
-        error_code,
-        request_metadata,
-        schema_version,
-        log_file
-    from log_records
+log_lines as (
+    select * from {{ ref('base_bedrock__log_lines') }}
     where
-        schema_type = 'ModelInvocationLog'
-        and request_id is not null
+        line_status = 'record'
+        {%- if since_date %}
+        and log_date >= date '{{ since_date }}'
+        {%- endif %}
 ),
 
 deduplicated as (
+    -- a record delivered twice counts once: the copy in the latest file wins
     select
-        invocations.*,
+        log_lines.*,
         row_number() over (
-            partition by invocations.request_id
-            order by invocations.log_file desc
+            partition by log_lines.request_id
+            order by log_lines.log_file desc, log_lines.line_occurrence asc
         ) as delivery_rank
-    from invocations
+    from log_lines
 ),
 
 final as (

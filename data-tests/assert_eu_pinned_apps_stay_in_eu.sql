@@ -1,0 +1,24 @@
+{#- Data residency: an app whose profile copies an eu.* system profile is EU-pinned, so every
+    one of its calls must be served by an EU region. Fails naming each app, region and day. -#}
+
+with
+
+eu_pinned_apps as (
+    select distinct app
+    from {{ ref('profile_map') }}
+    where {{ bedrock_costs.model_routing_prefix('model_source') }} = 'eu'
+),
+
+residency as (
+    select * from {{ ref('fct_daily_residency') }}
+)
+
+select
+    residency.app,
+    residency.serving_region,
+    residency.usage_date,
+    residency.request_count
+from residency
+inner join eu_pinned_apps
+    on residency.app = eu_pinned_apps.app
+where residency.serving_region not like 'eu-%'

@@ -1,0 +1,101 @@
+{{
+    config(
+        unique_key='line_id',
+        partitioned_by=['log_date'],
+    )
+}}
+
+{#- The raw logs are parsed here, once. On an incremental run only the day folders inside the
+    lookback window are read; their lines replace the ones read before. -#}
+{%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
+
+with
+
+log_records as (
+    {{ bedrock_costs.invocation_log_records(source('bedrock', 'invocation_logs'), since_date) }}
+),
+
+parsed as (
+    select
+        log_file,
+        log_hour,
+        schema_type,
+        schema_version,
+        request_id,
+        {{ bedrock_costs.parse_iso8601_utc('event_timestamp') }} as invoked_at,
+        event_timestamp,
+        account_id,
+        aws_region,
+        inference_region,
+        api_operation,
+        model_id_raw,
+        identity_arn as caller_arn,
+        input_token_count,
+        output_token_count,
+        cache_read_input_token_count,
+        cache_write_input_token_count,
+        try_cast(input_token_count as bigint) as input_tokens,
+        try_cast(output_token_count as bigint) as output_tokens,
+        try_cast(cache_read_input_token_count as bigint) as cache_read_input_tokens,
+        try_cast(cache_write_input_token_count as bigint) as cache_write_input_tokens,
+        error_code,
+        request_metadata
+    from log_records
+),
+
+classified as (
+    select
+        parsed.*,
+        case
+            -- nothing of a log record could be read: truncated or invalid JSON (or an empty object)
+            when schema_type is null and request_id is null and event_timestamp is null then 'malformed'
+            when coalesce(schema_type, '') <> 'ModelInvocationLog' then 'skipped'
+            -- a log record whose key fields are missing or of the wrong type
+            when
+                request_id is null
+                or invoked_at is null
+                or (input_token_count is not null and input_tokens is null)
+                or (output_token_count is not null and output_tokens is null)
+                or (cache_read_input_token_count is not null and cache_read_input_tokens is null)
+                or (cache_write_input_token_count is not null and cache_write_input_tokens is null)
+                or input_tokens < 0 or output_tokens < 0
+                or cache_read_input_tokens < 0 or cache_write_input_tokens < 0
+                then 'malformed'
+            else 'record'
+        end as line_status,
+        row_number() over (
+            partition by log_file, request_id
+            order by event_timestamp
+        ) as line_occurrence
+    from parsed
+),
+
+final as (
+    select
+        log_file || '#' || coalesce(request_id, '') || '#' || cast(line_occurrence as varchar) as line_id,
+        log_file,
+        log_hour,
+        cast(
+            substr(log_hour, 1, 4) || '-' || substr(log_hour, 6, 2) || '-' || substr(log_hour, 9, 2) as date
+        ) as log_date,
+        line_status,
+        line_occurrence,
+        schema_version,
+        request_id,
+        invoked_at,
+        account_id,
+        aws_region,
+        inference_region,
+        api_operation,
+        model_id_raw,
+        caller_arn,
+        coalesce(input_tokens, 0) as input_tokens,
+        coalesce(output_tokens, 0) as output_tokens,
+        coalesce(cache_read_input_tokens, 0) as cache_read_input_tokens,
+        coalesce(cache_write_input_tokens, 0) as cache_write_input_tokens,
+        error_code,
+        request_metadata
+    from classified
+)
+
+select * from final
