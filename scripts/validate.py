@@ -1,0 +1,241 @@
+"""Check that Bedrock cost attribution is wired end to end; print PASS/FAIL, exit 1 on any FAIL.
+
+    .venv/bin/python scripts/validate.py [--profile-map seeds/profile_map.csv] [--invoke] [--tail 15]
+
+Checks the logging configuration and both destinations, the bucket policy, the role's trust, the
+log group's retention, and every mapped profile (exists, ACTIVE, tags and model as in the map).
+--invoke sends one tiny call through each profile; --tail MINUTES sums the recent log records
+per modelId and app. --dry-run runs the read-only checks but sends no model call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bedrock_costs import inputs, readers
+from bedrock_costs.arns import ModelSource, parse_arn
+from bedrock_costs.aws import Target, get_or_none, paginate
+from bedrock_costs.cli import ExitCode, check_or_fail, open_target, run_guarded, script_parser
+from bedrock_costs.errors import InputError
+from bedrock_costs.policies import LOG_STREAM, bucket_statement, has_statement, trust_statement
+from bedrock_costs.profile_map import DEFAULT_PATH, MapRow, ProfileMap, read_profile_map, sources
+from bedrock_costs.profiles import model_mismatch, tag_mismatches
+from bedrock_costs.report import Result, print_table, progress
+
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
+_PROMPT = "Reply with the single word OK."
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = script_parser(__doc__)
+    parser.add_argument("--profile-map", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--retention-days", type=int, help="expected log-group retention (default: any)")
+    parser.add_argument("--invoke", action="store_true", help="send one tiny call through each profile")
+    parser.add_argument("--tail", type=int, metavar="MINUTES", help="summarise the last MINUTES of logs")
+    return parser.parse_args(argv)
+
+
+def verdict(item: str, problems: Sequence[str], ok_detail: str = "") -> Result:
+    """PASS with ``ok_detail`` when there are no problems, else FAIL listing them."""
+    if problems:
+        return Result(item, FAIL, "; ".join(problems), failed=True)
+    return Result(item, PASS, ok_detail)
+
+
+def check_logging(config: dict[str, Any] | None) -> list[Result]:
+    """The logging configuration exists, logs text, and has both destinations."""
+    if not config:
+        return [verdict("logging configuration", ["not set: run enable_logging.py"])]
+    s3, cloudwatch = config.get("s3Config") or {}, config.get("cloudWatchConfig") or {}
+    return [
+        verdict("logging configuration", [] if config.get("textDataDeliveryEnabled") else ["text delivery is off"],
+                "text delivery on"),
+        verdict("  s3 destination", [] if s3.get("bucketName") else ["no s3Config"],
+                f"s3://{s3.get('bucketName')}/{s3.get('keyPrefix', '')}"),
+        verdict("  cloudwatch destination",
+                [] if cloudwatch.get("logGroupName") and cloudwatch.get("roleArn") else ["no cloudWatchConfig"],
+                cloudwatch.get("logGroupName", "")),
+    ]
+
+
+def check_bucket(target: Target, s3_config: dict[str, Any]) -> list[Result]:
+    """The bucket is in the region and its policy lets Bedrock write the log prefix."""
+    bucket = s3_config["bucketName"]
+    region = readers.bucket_region(target, bucket)
+    if region != target.region:
+        return [verdict(f"bucket {bucket}", [f"in {region}, not {target.region}" if region else "does not exist"])]
+    wanted = bucket_statement(bucket, s3_config.get("keyPrefix", ""), target.region, target.account_id)
+    found = has_statement(readers.bucket_policy(target, bucket), wanted)
+    return [verdict(f"bucket policy {bucket}", [] if found else [f"no statement allowing bedrock s3:PutObject on "
+                                                                  f"{wanted['Resource']}"], wanted["Resource"])]
+
+
+def check_role(target: Target, role_arn: str) -> list[Result]:
+    """The CloudWatch role trusts Bedrock for this account and region only."""
+    name = role_arn.rsplit("/", 1)[-1]
+    role = readers.role(target, name)
+    if role is None:
+        return [verdict(f"role {name}", ["does not exist"])]
+    trusted = has_statement(role["AssumeRolePolicyDocument"], trust_statement(target.region, target.account_id))
+    return [verdict(f"role trust {name}", [] if trusted else ["does not trust bedrock.amazonaws.com under "
+                                                             "aws:SourceAccount/aws:SourceArn"],
+                    "bedrock.amazonaws.com")]
+
+
+def check_log_group(target: Target, name: str, retention: int | None) -> list[Result]:
+    """The log group exists and expires its events (at the retention asked for, if any)."""
+    group = readers.log_group(target, name)
+    if group is None:
+        return [verdict(f"log group {name}", ["does not exist"])]
+    days = group.get("retentionInDays")
+    problems = ["never expires: set a retention"] if days is None else []
+    if retention is not None and days is not None and days != retention:
+        problems.append(f"retention {days} days, expected {retention}")
+    return [verdict(f"log group retention {name}", problems, f"{days} days")]
+
+
+def in_scope(target: Target, row: MapRow) -> str | None:
+    """Why a row is not checked from this account and region; None when it is."""
+    parsed = parse_arn(row.arn)
+    if parsed and (parsed.region, parsed.account) != (target.region, target.account_id):
+        return f"in {parsed.region}/{parsed.account}"
+    return None
+
+
+def check_profile(target: Target, row: MapRow, source: ModelSource) -> list[Result]:
+    """The profile exists, is an ACTIVE application profile, with the map's tags and model."""
+    item = f"profile {row.name}"
+    if not row.arn:
+        return [verdict(item, ["no profile_arn: run create_profiles.py"])]
+    elsewhere = in_scope(target, row)
+    if elsewhere:
+        return [Result(item, SKIP, f"{elsewhere}: run with the matching --region/--profile")]
+    bedrock = target.client("bedrock")
+    found = get_or_none(bedrock.get_inference_profile, ("ResourceNotFoundException",),
+                        inferenceProfileIdentifier=row.arn)
+    if found is None:
+        return [verdict(item, [f"{row.arn} does not exist"])]
+    problems = [] if found.get("status") == "ACTIVE" else [f"status {found.get('status')}"]
+    problems += [] if found.get("type") == "APPLICATION" else [f"type {found.get('type')}"]
+    problems += tag_mismatches(row.tags(), readers.profile_tags(target, row.arn))
+    mismatch = model_mismatch(found, source)
+    return [verdict(item, problems + ([mismatch] if mismatch else []), "ACTIVE, tags and model match")]
+
+
+def _embedding_body(model_id: str) -> dict[str, Any] | None:
+    if model_id.startswith("amazon.titan-embed"):
+        return {"inputText": "OK"}
+    if model_id.startswith("cohere.embed"):
+        return {"texts": ["OK"], "input_type": "search_query"}
+    return None
+
+
+def invoke_profile(target: Target, row: MapRow, source: ModelSource, dry_run: bool) -> list[Result]:
+    """One tiny Converse call (InvokeModel for embedding models) through the profile."""
+    item = f"invoke {row.name}"
+    if not row.arn or in_scope(target, row):
+        return [Result(item, SKIP, "no profile in this account and region")]
+    if dry_run:
+        return [Result(item, SKIP, "dry run: no call sent")]
+    runtime = target.client("bedrock-runtime")
+    body = _embedding_body(source.model_id)
+    if body is not None:
+        response = runtime.invoke_model(modelId=row.arn, body=json.dumps(body), contentType="application/json")
+        tokens = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amzn-bedrock-input-token-count")
+        return [Result(item, PASS, f"InvokeModel, {tokens or '?'} input tokens")]
+    usage = runtime.converse(modelId=row.arn, messages=[{"role": "user", "content": [{"text": _PROMPT}]}],
+                             inferenceConfig={"maxTokens": 10}).get("usage", {})
+    return [Result(item, PASS, f"Converse, {usage.get('inputTokens')} in / {usage.get('outputTokens')} out tokens")]
+
+
+def tail_usage(target: Target, log_group: str, minutes: int, profile_map: ProfileMap) -> list[list[Any]]:
+    """Rows of modelId, app, requests, input and output tokens from the last ``minutes`` of logs."""
+    start = int((time.time() - minutes * 60) * 1000)
+    events = paginate(target.client("logs"), "filter_log_events", "events", logGroupName=log_group,
+                      logStreamNames=[LOG_STREAM], startTime=start)
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    for event in events:
+        try:
+            record = json.loads(event["message"])
+        except ValueError:
+            continue  # the "Permissions are correctly set" line, for one
+        if not isinstance(record, dict) or "modelId" not in record:
+            continue
+        counter = totals[record["modelId"]]
+        counter["requests"] += 1
+        counter["input_tokens"] += int((record.get("input") or {}).get("inputTokenCount") or 0)
+        counter["output_tokens"] += int((record.get("output") or {}).get("outputTokenCount") or 0)
+    apps = {arn: row.get("app") for arn, row in profile_map.by_arn().items()}
+    return [[model_id, apps.get(model_id, "(not in map)"), c["requests"], c["input_tokens"], c["output_tokens"]]
+            for model_id, c in sorted(totals.items())]
+
+
+def check_tail(target: Target, log_group: str | None, minutes: int, profile_map: ProfileMap) -> list[Result]:
+    """Print the usage table; PASS when records arrived, saying how many reached an app."""
+    if not log_group:
+        return [verdict("tail", ["no CloudWatch log group configured"])]
+    rows = tail_usage(target, log_group, minutes, profile_map)
+    if rows:
+        print_table(("model_id", "app", "requests", "input_tokens", "output_tokens"), rows, right={2, 3, 4})
+        print()
+    requests = sum(row[2] for row in rows)
+    mapped = sum(row[2] for row in rows if row[1] != "(not in map)")
+    problems = [] if requests else [f"no records in the last {minutes} min (delivery lags a few minutes)"]
+    return [verdict(f"tail {minutes} min", problems, f"{requests} requests, {mapped} attributed to an app")]
+
+
+def validate(target: Target, args: argparse.Namespace, profile_map: ProfileMap,
+             rows: list[tuple[MapRow, ModelSource]]) -> list[Result]:
+    """Every check, in order; each AWS error becomes a FAIL line."""
+    progress(f"account {target.account_id}, region {target.region}")
+    config = readers.logging_config(target)
+    results = check_logging(config)
+    s3_config, cloudwatch = (config or {}).get("s3Config"), (config or {}).get("cloudWatchConfig") or {}
+    if s3_config:
+        results += check_or_fail("bucket", lambda: check_bucket(target, s3_config))
+    if cloudwatch.get("roleArn"):
+        results += check_or_fail("role", lambda: check_role(target, cloudwatch["roleArn"]))
+    if cloudwatch.get("logGroupName"):
+        results += check_or_fail("log group", lambda: check_log_group(target, cloudwatch["logGroupName"],
+                                                                      args.retention_days))
+    for row, source in rows:
+        progress(f"profile {row.name}")
+        results += check_or_fail(f"profile {row.name}", lambda r=row, s=source: check_profile(target, r, s))
+        if args.invoke:
+            results += check_or_fail(f"invoke {row.name}",
+                                     lambda r=row, s=source: invoke_profile(target, r, s, args.dry_run))
+    if args.tail:
+        results += check_or_fail("tail", lambda: check_tail(target, cloudwatch.get("logGroupName"), args.tail,
+                                                            profile_map))
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.tail is not None and args.tail <= 0:
+        raise InputError("--tail takes a number of minutes above 0")
+    if args.retention_days is not None:
+        inputs.retention_days(args.retention_days)
+    profile_map = read_profile_map(args.profile_map)
+    rows = sources(profile_map, profile_map.rows)
+    results = validate(open_target(args), args, profile_map, rows)
+    print_table(("check", "result", "detail"), [(r.item, r.status, r.detail) for r in results])
+    failed = sum(r.failed for r in results)
+    print(f"{sum(r.status == PASS for r in results)} passed, {failed} failed, "
+          f"{sum(r.status == SKIP for r in results)} skipped.")
+    return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    return run_guarded(lambda: run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

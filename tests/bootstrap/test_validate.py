@@ -1,0 +1,188 @@
+"""validate.py: PASS/FAIL checks over moto state, with Stubber for the inference-profile and runtime calls."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+import enable_logging
+import validate
+from bedrock_costs.aws import Target
+
+from .conftest import ACCOUNT, REGION, CallLog
+
+HEADER = "profile_name,profile_arn,app,team,cost_center,environment,model_source\n"
+ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:application-inference-profile/k8x2m4p9q1w3"
+SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+ROW = f"support-chat-prod,{ARN},support-chat,cx,CC-1001,prod,us.{SONNET}\n"
+TAGS = [{"key": "app", "value": "support-chat"}, {"key": "team", "value": "cx"},
+        {"key": "cost_center", "value": "CC-1001"}, {"key": "environment", "value": "prod"},
+        {"key": "created-by", "value": "someone"}]
+LOG_GROUP = "/aws/bedrock/invocations"
+
+
+@pytest.fixture
+def logging_config(aws: boto3.Session) -> dict[str, Any]:
+    """What enable_logging.py sets up, done straight against moto; returns the logging configuration."""
+    args = enable_logging.parse_args(["--bucket", "bedrock-logs-test", "--prefix", "bedrock"])
+    enable_logging.enable_logging(Target(aws, REGION, ACCOUNT), enable_logging.settings_from(args))
+    return aws.client("bedrock").get_model_invocation_logging_configuration()["loggingConfig"]
+
+
+def write_map(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "profile_map.csv"
+    path.write_text(HEADER + "".join(rows))
+    return path
+
+
+def profile(status: str = "ACTIVE", model_ids: tuple[str, ...] = (SONNET,)) -> dict[str, Any]:
+    models = [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/{m}"} for m in model_ids
+              for r in ("us-east-1", "us-west-2")]
+    return {"inferenceProfileName": "support-chat-prod", "inferenceProfileArn": ARN,
+            "inferenceProfileId": "k8x2m4p9q1w3", "models": models, "status": status, "type": "APPLICATION"}
+
+
+def expect_profile(bedrock: Stubber, config: dict[str, Any], found: dict[str, Any] | None = None,
+                   tags: list[dict[str, str]] = TAGS) -> None:
+    bedrock.add_response("get_model_invocation_logging_configuration", {"loggingConfig": config})
+    bedrock.add_response("get_inference_profile", found or profile(), {"inferenceProfileIdentifier": ARN})
+    bedrock.add_response("list_tags_for_resource", {"tags": tags}, {"resourceARN": ARN})
+
+
+def run(path: Path, *extra: str) -> int:
+    return validate.main(["--profile-map", str(path), "--region", REGION, *extra])
+
+
+def test_everything_passes(stubs: dict[str, Stubber], logging_config: dict[str, Any], tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    expect_profile(stubs["bedrock"], logging_config)
+    assert run(write_map(tmp_path, ROW), "--retention-days", "90") == 0
+    out = capsys.readouterr().out
+    for check in ("logging configuration", "s3 destination", "cloudwatch destination", "bucket policy",
+                  "role trust", "log group retention", "profile support-chat-prod"):
+        assert any(line.startswith(check) or line.strip().startswith(check) for line in out.splitlines()
+                   if " PASS " in line), check
+    assert "0 failed" in out
+
+
+def test_nothing_configured_fails(aws: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(write_map(tmp_path)) == 1
+    assert "not set: run enable_logging.py" in capsys.readouterr().out
+
+
+def test_missing_bucket_statement_and_retention_fail(logging_config: dict[str, Any], aws: boto3.Session,
+                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.client("s3").put_bucket_policy(Bucket="bedrock-logs-test", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
+                                               "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bedrock-logs-test/*"}]}))
+    aws.client("logs").delete_retention_policy(logGroupName=LOG_GROUP)
+    assert run(write_map(tmp_path)) == 1
+    out = capsys.readouterr().out
+    assert "no statement allowing bedrock s3:PutObject" in out
+    assert "never expires" in out
+
+
+def test_trust_without_conditions_fails(logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    aws.client("iam").update_assume_role_policy(RoleName="BedrockInvocationLoggingRole", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
+                                               "Action": "sts:AssumeRole"}]}))
+    assert run(write_map(tmp_path)) == 1
+    assert "does not trust bedrock.amazonaws.com" in capsys.readouterr().out
+
+
+def test_profile_with_other_tags_and_model_fails(stubs: dict[str, Stubber], logging_config: dict[str, Any],
+                                                 tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expect_profile(stubs["bedrock"], logging_config, profile(model_ids=("amazon.nova-pro-v1:0",)),
+                   tags=[{"key": "app", "value": "other"}])
+    assert run(write_map(tmp_path, ROW)) == 1
+    out = capsys.readouterr().out
+    assert "app: map='support-chat' aws='other'" in out and "team: map='cx' aws=None" in out
+    assert f"map says {SONNET}" in out
+
+
+def test_missing_profile_and_unmapped_rows_fail_other_regions_skip(
+        stubs: dict[str, Stubber], logging_config: dict[str, Any], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bedrock = stubs["bedrock"]
+    bedrock.add_response("get_model_invocation_logging_configuration", {"loggingConfig": logging_config})
+    bedrock.add_client_error("get_inference_profile", "ResourceNotFoundException", "not found")
+    eu = ROW.replace(f"{REGION}:{ACCOUNT}", f"eu-west-1:{ACCOUNT}").replace("support-chat-prod", "eu-bot")
+    assert run(write_map(tmp_path, ROW, eu, f"new-one,,a,t,c,prod,us.{SONNET}\n")) == 1
+    out = capsys.readouterr().out
+    assert f"{ARN} does not exist" in out
+    assert "profile eu-bot" in out and "SKIP" in out
+    assert "no profile_arn: run create_profiles.py" in out
+
+
+def test_access_denied_on_a_check_is_a_fail_line_naming_the_action(
+        stubs: dict[str, Stubber], logging_config: dict[str, Any], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    stubs["bedrock"].add_response("get_model_invocation_logging_configuration", {"loggingConfig": logging_config})
+    stubs["bedrock"].add_client_error("get_inference_profile", "AccessDeniedException", "no")
+    assert run(write_map(tmp_path, ROW)) == 1
+    assert "grant the operator bedrock:GetInferenceProfile" in capsys.readouterr().out
+
+
+def test_invoke_sends_one_converse_call_per_profile(stubs: dict[str, Stubber], logging_config: dict[str, Any],
+                                                    tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expect_profile(stubs["bedrock"], logging_config)
+    stubs["bedrock-runtime"].add_response("converse", {
+        "output": {"message": {"role": "assistant", "content": [{"text": "OK"}]}}, "stopReason": "end_turn",
+        "usage": {"inputTokens": 14, "outputTokens": 2, "totalTokens": 16}, "metrics": {"latencyMs": 300}},
+        {"modelId": ARN, "messages": [{"role": "user", "content": [{"text": validate._PROMPT}]}],
+         "inferenceConfig": {"maxTokens": 10}})
+    assert run(write_map(tmp_path, ROW), "--invoke") == 0
+    assert "Converse, 14 in / 2 out tokens" in capsys.readouterr().out
+
+
+def test_invoke_in_dry_run_sends_nothing(stubs: dict[str, Stubber], logging_config: dict[str, Any],
+                                         tmp_path: Path, api_calls: CallLog) -> None:
+    expect_profile(stubs["bedrock"], logging_config)
+    assert run(write_map(tmp_path, ROW), "--invoke", "--dry-run") == 0
+    assert "Converse" not in api_calls.operations()
+
+
+def test_tail_summarises_requests_and_tokens_per_model_and_app(
+        stubs: dict[str, Stubber], logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    logs = aws.client("logs")
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName="aws/bedrock/modelinvocations")
+    now = int(time.time() * 1000)
+    records = [
+        "Permissions are correctly set for Amazon Bedrock logs.",
+        json.dumps({"modelId": ARN, "input": {"inputTokenCount": 100}, "output": {"outputTokenCount": 20}}),
+        json.dumps({"modelId": ARN, "input": {"inputTokenCount": 50}, "output": {"outputTokenCount": 5}}),
+        json.dumps({"modelId": "amazon.nova-lite-v1:0", "input": {"inputTokenCount": 4},
+                    "output": {"outputTokenCount": 38}}),
+    ]
+    logs.put_log_events(logGroupName=LOG_GROUP, logStreamName="aws/bedrock/modelinvocations",
+                        logEvents=[{"timestamp": now + i, "message": m} for i, m in enumerate(records)])
+    expect_profile(stubs["bedrock"], logging_config)
+    assert run(write_map(tmp_path, ROW), "--tail", "15") == 0
+    out = capsys.readouterr().out
+    assert any(line.split() == [ARN, "support-chat", "2", "150", "25"] for line in out.splitlines())
+    assert any(line.split()[:2] == ["amazon.nova-lite-v1:0", "(not"] for line in out.splitlines())
+    assert "3 requests, 2 attributed to an app" in out
+
+
+def test_tail_with_no_records_fails(stubs: dict[str, Stubber], logging_config: dict[str, Any], tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    stubs["bedrock"].add_response("get_model_invocation_logging_configuration", {"loggingConfig": logging_config})
+    assert run(write_map(tmp_path), "--tail", "5") == 1
+    assert "no records in the last 5 min" in capsys.readouterr().out
+
+
+def test_bad_input_fails_before_any_call(aws: boto3.Session, api_calls: CallLog, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(write_map(tmp_path, ROW.replace(f"us.{SONNET}", "gpt-4o")), "--tail", "5") == 2
+    assert run(write_map(tmp_path, ROW), "--tail", "0") == 2
+    assert run(write_map(tmp_path, ROW), "--retention-days", "2") == 2
+    assert api_calls.calls == []
+    assert capsys.readouterr().err.count("ERROR [InvalidInput]") == 3
