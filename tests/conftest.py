@@ -59,6 +59,7 @@ class Project:
     root: Path
     logs: Path
     database: Path
+    project_dir: Path = REPO
 
     def dbt(self, *args: str, vars: dict[str, Any] | None = None) -> DbtRun:
         messages: list[str] = []
@@ -66,7 +67,7 @@ class Project:
         def collect(event: Any) -> None:
             messages.append(event.info.msg)
 
-        command = [*args, "--project-dir", str(REPO), "--profiles-dir", str(self.root),
+        command = [*args, "--project-dir", str(self.project_dir), "--profiles-dir", str(self.root),
                    "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs")]
         if vars:
             import json
@@ -90,10 +91,18 @@ class Project:
         return self.query_rows(f"select * from main.{name}")
 
 
-def make_project(root: Path, logs: Path) -> Project:
+def make_project(root: Path, logs: Path, own_copy: bool = False) -> Project:
+    """A scratch project; with own_copy, a private copy of the dbt project whose seeds a test may edit."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "profiles.yml.example", root / "profiles.yml")
-    return Project(root=root, logs=logs, database=root / "bedrock_costs.duckdb")
+    project_dir = REPO
+    if own_copy:
+        project_dir = root / "dbt_project"
+        project_dir.mkdir()
+        shutil.copy(REPO / "dbt_project.yml", project_dir)
+        for folder in ("models", "macros", "seeds", "data-tests"):
+            shutil.copytree(REPO / folder, project_dir / folder)
+    return Project(root=root, logs=logs, database=root / "bedrock_costs.duckdb", project_dir=project_dir)
 
 
 def generate(out: Path, records: int, days: int, start: str, seed: int) -> None:

@@ -3,6 +3,7 @@ and the staging read is pruned to the lookback window's day folders."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,83 @@ def test_building_twice_changes_nothing(tmp_path: Path) -> None:
     before = {mart: canonical(project.mart(mart)) for mart in MARTS}
     assert project.dbt("build").success
     assert {mart: canonical(project.mart(mart)) for mart in MARTS} == before
+
+
+def late_record(request_id: str, timestamp: str) -> str:
+    import json
+
+    return json.dumps({
+        "schemaType": "ModelInvocationLog", "schemaVersion": "1.0", "timestamp": timestamp,
+        "accountId": "111122223333", "identity": {"arn": "arn:aws:iam::111122223333:user/late-comer"},
+        "region": "us-east-1", "requestId": request_id, "operation": "Converse",
+        "modelId": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "input": {"inputTokenCount": 1000}, "output": {"outputTokenCount": 100}})
+
+
+def test_late_file_for_a_built_day_changes_the_marts_by_exactly_that_record(tmp_path: Path) -> None:
+    """Build; a file arrives late in an already-built day's folder; the next incremental build picks
+    it up, and every mart changes by exactly that one record ($0.0015 = 1000 x $1 + 100 x $5 per 1M)."""
+    import gzip
+
+    logs = tmp_path / "logs"
+    generate(logs, records=4_000, days=4, start="2026-11-01", seed=13)
+    project = make_project(tmp_path / "p", logs)
+    assert project.dbt("build").success
+    before = {mart: project.query(f"select sum(request_count), sum(input_tokens), sum(output_tokens), "
+                                  f"sum(cost_usd) from main.{mart} where usage_date = date '2026-11-03'")[0]
+              for mart in MARTS}
+    folder = logs / "AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/04/00"
+    folder.mkdir(parents=True, exist_ok=True)
+    with gzip.open(folder / "20261104T003000000Z_000000000000late.json.gz".replace("late", "1a7e"), "wt") as handle:
+        handle.write(late_record("late-arrival-1", "2026-11-03T23:59:30Z") + "\n")
+    assert project.dbt("build").success
+    for mart in MARTS:
+        requests, tokens_in, tokens_out, cost = project.query(
+            f"select sum(request_count), sum(input_tokens), sum(output_tokens), sum(cost_usd) "
+            f"from main.{mart} where usage_date = date '2026-11-03'")[0]
+        b_requests, b_in, b_out, b_cost = before[mart]
+        assert (requests - b_requests, tokens_in - b_in, tokens_out - b_out) == (1, 1000, 100), mart
+        assert cost - b_cost == pytest.approx((1000 * 1 + 100 * 5) / 1e6, abs=1e-9), mart
+    assert project.query("select invocation_count from main.audit_log_files where log_file like '%1a7e%'") == [(1,)]
+
+
+def test_price_change_reprices_only_calls_after_it(tmp_path: Path) -> None:
+    """Close Haiku 4.5's global price at 2026-11-02 12:00 and add a new one (2 / 10 per 1M) from then:
+    calls before that instant keep their cost, calls after it cost what the new row says, and a full
+    refresh gives the same."""
+    import csv
+
+    logs = tmp_path / "logs"
+    generate(logs, records=3_000, days=3, start="2026-11-01", seed=17)
+    project = make_project(tmp_path / "p", logs, own_copy=True)
+    assert project.dbt("build").success
+    query = ("select request_id, invoked_at, input_tokens, output_tokens, cache_read_input_tokens, "
+             "cache_write_input_tokens, cost_usd from main_staging.int_invocations_priced "
+             "where model_id = 'anthropic.claude-haiku-4-5-20251001-v1:0' and price_scope = 'global'")
+    old = {row[0]: row for row in project.query(query)}
+    pricing = project.project_dir / "seeds" / "model_pricing.csv"
+    rows = list(csv.DictReader(pricing.open()))
+    fields = list(rows[0])
+    change = "2026-11-02 12:00:00"
+    for row in rows:
+        if row["model_id"] == "anthropic.claude-haiku-4-5-20251001-v1:0" and row["price_scope"] == "global":
+            row["effective_to"] = change
+            new = {**row, "effective_from": change, "effective_to": "", "input_usd_per_mtok": "2",
+                   "output_usd_per_mtok": "10", "cache_read_usd_per_mtok": "0.2", "cache_write_usd_per_mtok": "2.5"}
+    rows.append(new)
+    with pricing.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    assert project.dbt("build", "--full-refresh").success
+    repriced = {row[0]: row for row in project.query(query)}
+    assert repriced.keys() == old.keys()
+    instant = datetime(2026, 11, 2, 12)
+    changed = 0
+    for request_id, (_, at, i, o, cr, cw, cost) in repriced.items():
+        if at < instant:
+            assert cost == old[request_id][-1]
+        else:
+            assert cost == pytest.approx((i * 2 + o * 10 + cr * 0.2 + cw * 2.5) / 1e6, abs=1e-12)
+            changed += 1
+    assert 0 < changed < len(repriced)

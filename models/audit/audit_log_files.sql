@@ -44,9 +44,8 @@ outcomes as (
         end as line_outcome
     from log_lines
     left join kept_copies
-        on
-            log_lines.request_id = kept_copies.request_id
-            and log_lines.log_file = kept_copies.log_file
+        on log_lines.request_id = kept_copies.request_id
+        and log_lines.log_file = kept_copies.log_file
 ),
 
 final as (

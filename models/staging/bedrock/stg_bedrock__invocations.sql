@@ -12,11 +12,10 @@ with
 
 log_lines as (
     select * from {{ ref('base_bedrock__log_lines') }}
-    where
-        line_status = 'record'
-        {%- if since_date %}
+    where line_status = 'record'
+    {%- if since_date %}
         and log_date >= date '{{ since_date }}'
-        {%- endif %}
+    {%- endif %}
 ),
 
 deduplicated as (

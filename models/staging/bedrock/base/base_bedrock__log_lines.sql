@@ -45,7 +45,7 @@ parsed as (
 
 classified as (
     select
-        parsed.*,
+        *,
         case
             -- nothing of a log record could be read: truncated or invalid JSON (or an empty object)
             when schema_type is null and request_id is null and event_timestamp is null then 'malformed'
