@@ -86,9 +86,8 @@ def combined(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict]:
     with gzip.open(hour / "data" / "0f1e2d3c_input.json.gz", "wt") as handle:
         handle.write(json.dumps({"schemaType": "ModelInvocationLog", "requestId": "offloaded-body",
                                  "timestamp": "2026-11-05T10:00:00Z", "input": {"inputTokenCount": 999}}) + "\n")
-    (hour.parents[3] / "amazon-bedrock-logs-permission-check").write_text("Permissions are correctly set.\n")
-    assert (project.logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs"
-            / "amazon-bedrock-logs-permission-check").exists()
+    (project.logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs"
+     / "amazon-bedrock-logs-permission-check").write_text("Permissions are correctly set.\n")
     run = project.dbt("build")
     assert run.success
     total = {key: sum(e.get(key, 0) for e in expects)
