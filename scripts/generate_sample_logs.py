@@ -232,7 +232,7 @@ def workloads() -> tuple[Workload, ...]:
         Workload("legal-drafting", 2, PROD, "us-east-1",
                  (role(PROD, "legal-drafting-app", "i-0a1b2c3d4e5f60718"),),
                  via(p["legal-drafting"]), ("InvokeModel", "InvokeModelWithResponseStream"),
-                 "legal-drafting", "legal", 12000, 2500, 0.3),
+                 "legal-drafting", "legal", 5000, 900, 0.3),
         Workload("alex-direct", 1.5, PROD, "us-east-1",
                  ("arn:aws:iam::111122223333:user/alex.kim",),
                  (ModelChoice(foundation_model_arn("us-east-1", HAIKU_3), HAIKU_3, "in_region", None, 2),
