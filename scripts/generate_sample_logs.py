@@ -25,7 +25,8 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import hashlib
+import functools
+import itertools
 import json
 import math
 import os
@@ -322,14 +323,14 @@ def request_id(rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
 
-def body_fragments(workload: Workload, operation: str, rng: random.Random, tokens_out: int) -> tuple[str, str]:
-    """Small but realistic input/output bodies. Prompts carry the privacy canary."""
-    prompt = f"Summarise ticket #{rng.randint(1000, 99999)} for the customer. {PROMPT_CANARY}"
-    if workload.embedding:
-        inp = json.dumps({"inputText": prompt, "dimensions": 256, "normalize": True})
-        out = json.dumps({"embedding": [round(rng.uniform(-1, 1), 4) for _ in range(4)],
-                          "inputTextTokenCount": 0})
-        return inp, out
+@functools.lru_cache(maxsize=None)
+def body_templates(embedding: bool, operation: str) -> tuple[str, str]:
+    """Input/output body JSON for a kind of call, with @TICKET@, @TOKENS@, @LATENCY@, @FIRST_BYTE@
+    and @EMBEDDING@ to fill in. Built once, so each record costs a few string replacements."""
+    prompt = f"Summarise ticket #@TICKET@ for the customer. {PROMPT_CANARY}"
+    if embedding:
+        return (json.dumps({"inputText": prompt, "dimensions": 256, "normalize": True}),
+                json.dumps({"embedding": "@EMBEDDING@", "inputTextTokenCount": 0}))
     if operation.startswith("Converse"):
         inp = json.dumps({"messages": [{"role": "user", "content": [{"text": prompt}]}],
                           "inferenceConfig": {"maxTokens": 1024}})
@@ -340,22 +341,43 @@ def body_fragments(workload: Workload, operation: str, rng: random.Random, token
     if operation == "ConverseStream":
         out = json.dumps([{"contentBlockDelta": {"delta": {"text": answer}, "contentBlockIndex": 0}},
                           {"messageStop": {"stopReason": "end_turn"}},
-                          {"metadata": {"usage": {"outputTokens": tokens_out},
-                                        "metrics": {"latencyMs": rng.randint(300, 9000)}}}])
+                          {"metadata": {"usage": {"outputTokens": "@TOKENS@"}, "metrics": {"latencyMs": "@LATENCY@"}}}])
     elif operation == "InvokeModelWithResponseStream":
-        latency = rng.randint(300, 9000)
         out = json.dumps([{"type": "content_block_delta", "delta": {"type": "text_delta", "text": answer}},
                           {"type": "message_stop", "amazon-bedrock-invocationMetrics": {
-                              "outputTokenCount": tokens_out, "invocationLatency": latency,
-                              "firstByteLatency": latency // 4}}])
+                              "outputTokenCount": "@TOKENS@", "invocationLatency": "@LATENCY@",
+                              "firstByteLatency": "@FIRST_BYTE@"}}])
     elif operation == "Converse":
         out = json.dumps({"output": {"message": {"role": "assistant", "content": [{"text": answer}]}},
-                          "stopReason": "end_turn", "metrics": {"latencyMs": rng.randint(300, 9000)},
-                          "usage": {"outputTokens": tokens_out}})
+                          "stopReason": "end_turn", "metrics": {"latencyMs": "@LATENCY@"},
+                          "usage": {"outputTokens": "@TOKENS@"}})
     else:
         out = json.dumps({"content": [{"type": "text", "text": answer}], "stop_reason": "end_turn",
-                          "usage": {"output_tokens": tokens_out}})
+                          "usage": {"output_tokens": "@TOKENS@"}})
     return inp, out
+
+
+def body_fragments(workload: Workload, operation: str, rng: random.Random, tokens_out: int) -> tuple[str, str]:
+    """Small but realistic input/output bodies. Prompts carry the privacy canary."""
+    inp, out = body_templates(workload.embedding, operation)
+    inp = inp.replace("@TICKET@", str(rng.randint(1000, 99999)))
+    if workload.embedding:
+        vector = ", ".join(f"{rng.uniform(-1, 1):.4f}" for _ in range(4))
+        return inp, out.replace('"@EMBEDDING@"', f"[{vector}]")
+    latency = rng.randint(300, 9000)
+    out = (out.replace('"@TOKENS@"', str(tokens_out)).replace('"@LATENCY@"', str(latency))
+           .replace('"@FIRST_BYTE@"', str(latency // 4)))
+    return inp, out
+
+
+@functools.lru_cache(maxsize=None)
+def cumulative_weights(models: tuple[ModelChoice, ...]) -> list[float]:
+    return list(itertools.accumulate(m.weight for m in models))
+
+
+@functools.lru_cache(maxsize=None)
+def metadata_json(metadata: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(dict(metadata))
 
 
 @dataclass
@@ -378,7 +400,7 @@ class Call:
 
 def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict) -> Call:
     caller = rng.choice(workload.callers)
-    choice = rng.choices(workload.models, weights=[m.weight for m in workload.models])[0]
+    choice = rng.choices(workload.models, cum_weights=cumulative_weights(workload.models))[0]
     operation = rng.choice(workload.operations)
     errored = rng.random() < workload.error_share
     tokens_in = lognormal_int(rng, workload.input_median)
@@ -420,20 +442,20 @@ def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict
     fields = [
         '"schemaType":"ModelInvocationLog"',
         '"schemaVersion":"1.0"',
-        f'"timestamp":"{at.strftime("%Y-%m-%dT%H:%M:%S")}{"." + f"{at.microsecond // 1000:03d}" if rng.random() < 0.5 else ""}Z"',
+        f'"timestamp":"{at.isoformat()[:19]}{f".{at.microsecond // 1000:03d}" if rng.random() < 0.5 else ""}Z"',
         f'"accountId":"{workload.account}"',
         f'"identity":{{"arn":"{caller}"}}',
         f'"region":"{workload.region}"',
         f'"requestId":"{rid}"',
         f'"operation":"{operation}"',
-        f'"modelId":{json.dumps(choice.model_id)}',
+        f'"modelId":"{choice.model_id}"',
         '"input":{' + ",".join(input_parts) + "}",
         '"output":{' + ",".join(output_parts) + "}",
     ]
     if choice.pool:
         fields.append(f'"inferenceRegion":"{rng.choice(INFERENCE_POOLS[choice.pool])}"')
     if workload.metadata:
-        fields.append(f'"requestMetadata":{json.dumps(rng.choice(workload.metadata))}')
+        fields.append(f'"requestMetadata":{metadata_json(tuple(rng.choice(workload.metadata).items()))}')
     if error_code:
         fields.append(f'"errorCode":"{error_code}"')
     if rng.random() < SHUFFLE_SHARE:

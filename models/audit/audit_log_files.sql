@@ -8,7 +8,8 @@
 {#- Every line of every log file read is accounted for: an invocation, a duplicate of one, a
     malformed line or a skipped (non-invocation) record. -#}
 {%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
-{%- set since_usage_date = bedrock_costs.incremental_cutoff_date(extra_days=1, date_column='log_date') %}
+{#- a record lands at most one day after its own date (late into the next hour's folder) #}
+{%- set since_usage_date = (modules.datetime.date.fromisoformat(since_date) - modules.datetime.timedelta(days=1)).isoformat() if since_date else none %}
 
 with
 
@@ -26,7 +27,6 @@ kept_copies as (
         log_file
     from {{ ref('stg_bedrock__invocations') }}
     {%- if since_usage_date %}
-    -- a record lands at most one day after its own date (late into the next hour's folder)
     where usage_date >= date '{{ since_usage_date }}'
     {%- endif %}
 ),
