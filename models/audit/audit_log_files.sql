@@ -9,7 +9,11 @@
     malformed line or a skipped (non-invocation) record. -#}
 {%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
 {#- a record lands at most one day after its own date (late into the next hour's folder) #}
-{%- set since_usage_date = (modules.datetime.date.fromisoformat(since_date) - modules.datetime.timedelta(days=1)).isoformat() if since_date else none %}
+{%- set since_usage_date = none %}
+{%- if since_date %}
+    {%- set day_before = modules.datetime.date.fromisoformat(since_date) - modules.datetime.timedelta(days=1) %}
+    {%- set since_usage_date = day_before.isoformat() %}
+{%- endif %}
 
 with
 
