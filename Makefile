@@ -13,12 +13,13 @@ FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena clean
+.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench clean
 
 help:
 	@echo "make run             install, generate the sample logs if absent, dbt build, print a summary"
 	@echo "make test            sqlfluff, dbt build with all data tests on a test fixture, pytest"
 	@echo "make compile-athena  compile every model for the athena target, offline (SQL in target/)"
+	@echo "make bench           benchmark 10M records / 30 days, write docs/benchmarks.md (BENCH_ARGS to change)"
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
 	@echo "make clean           remove target/, the sample logs and the DuckDB file"
 
@@ -67,6 +68,11 @@ test: lint dbt-test pytest
 
 compile-athena: install
 	$(BIN)/python scripts/compile_athena.py
+
+BENCH_ARGS ?= --records 10000000 --days 30
+
+bench: install
+	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf target logs $(SAMPLE_DIR) bedrock_costs.duckdb bedrock_costs.duckdb.wal

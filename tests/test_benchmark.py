@@ -1,0 +1,24 @@
+"""Smoke run of the benchmark at a small scale: correctness only, no timing assertions.
+The incremental marts after adding a day must equal a full refresh of the same files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+import benchmark  # noqa: E402
+
+
+def test_benchmark_smoke_incremental_equals_full_refresh(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.json"
+    code = benchmark.main(["--records", "20000", "--days", "4", "--verify", "--no-doc",
+                           "--scratch", str(tmp_path / "scratch"), "--json", str(figures)])
+    assert code == 0
+    result = json.loads(figures.read_text())
+    assert result["verified"] is True
+    assert set(result["steps"]) == {"generate", "raw_scan", "full", "incremental"}
+    assert all(step["seconds"] > 0 for step in result["steps"].values())
