@@ -1,9 +1,21 @@
+{{
+    config(
+        unique_key='request_id',
+        partitioned_by=['usage_date'],
+    )
+}}
+
 {%- set cache_write_price = 'cache_write_1h_usd_per_mtok' if var('bedrock_costs_cache_write_ttl') == '1h' else 'cache_write_usd_per_mtok' %}
+{#- the extra day covers records that spilled into the next day's folder -#}
+{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
 
 with
 
 invocations as (
     select * from {{ ref('stg_bedrock__invocations') }}
+    {%- if since_date %}
+    where usage_date >= date '{{ since_date }}'
+    {%- endif %}
 ),
 
 profiles as (
