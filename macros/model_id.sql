@@ -38,5 +38,5 @@
 
 {#- True when the call named an application inference profile (its model is in profile_map). -#}
 {% macro is_application_profile(expression) -%}
-    coalesce({{ bedrock_costs.regex_extract(expression, '^arn:[^:]+:bedrock:[^:]*:[^:]*:(application-inference-profile)/') }} is not null, false)
+    coalesce({{ expression }} like 'arn:%:bedrock:%:application-inference-profile/%', false)
 {%- endmacro %}

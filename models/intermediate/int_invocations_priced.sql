@@ -52,18 +52,30 @@ attributed as (
         on invocations.model_id_raw = profiles.profile_arn
 ),
 
+model_references as (
+    -- normalise each distinct model reference once: a few dozen strings, not regexes per call
+    select
+        model_reference,
+        {{ bedrock_costs.canonical_model_id('model_reference') }} as model_id,
+        {{ bedrock_costs.model_price_scope('model_reference') }} as price_scope,
+        {{ bedrock_costs.model_routing_prefix('model_reference') }} as routing_prefix
+    from (select distinct model_reference from attributed) as distinct_references
+),
+
 resolved as (
     select
         attributed.*,
-        {{ bedrock_costs.canonical_model_id('attributed.model_reference') }} as model_id,
-        {{ bedrock_costs.model_price_scope('attributed.model_reference') }} as price_scope,
-        {{ bedrock_costs.model_routing_prefix('attributed.model_reference') }} as routing_prefix,
+        model_references.model_id,
+        model_references.price_scope,
+        model_references.routing_prefix,
         case
             when not attributed.is_application_profile then 'direct'
             when attributed.mapped_profile_arn is null then 'unmapped_profile'
             else 'profile'
         end as attribution_status
     from attributed
+    left join model_references
+        on attributed.model_reference = model_references.model_reference
 ),
 
 priced as (

@@ -29,30 +29,42 @@ deduplicated as (
     from log_lines
 ),
 
-final as (
+callers as (
+    -- parse each distinct identity once: a few hundred ARNs, not one regex per call
     select
-        request_id,
-        invoked_at,
-        cast(invoked_at as date) as usage_date,
-        account_id,
-        aws_region,
-        inference_region,
-        api_operation,
-        model_id_raw,
         caller_arn,
         {{ bedrock_costs.caller_name('caller_arn') }} as caller_name,
         {{ bedrock_costs.caller_type('caller_arn') }} as caller_type,
-        {{ bedrock_costs.caller_role('caller_arn') }} as caller_role,
-        input_tokens,
-        output_tokens,
-        cache_read_input_tokens,
-        cache_write_input_tokens,
-        error_code,
-        request_metadata,
-        schema_version,
-        log_file
+        {{ bedrock_costs.caller_role('caller_arn') }} as caller_role
+    from (select distinct caller_arn from log_lines) as distinct_callers
+),
+
+final as (
+    select
+        deduplicated.request_id,
+        deduplicated.invoked_at,
+        cast(deduplicated.invoked_at as date) as usage_date,
+        deduplicated.account_id,
+        deduplicated.aws_region,
+        deduplicated.inference_region,
+        deduplicated.api_operation,
+        deduplicated.model_id_raw,
+        deduplicated.caller_arn,
+        coalesce(callers.caller_name, {{ bedrock_costs.caller_name('cast(null as varchar)') }}) as caller_name,
+        coalesce(callers.caller_type, {{ bedrock_costs.caller_type('cast(null as varchar)') }}) as caller_type,
+        callers.caller_role,
+        deduplicated.input_tokens,
+        deduplicated.output_tokens,
+        deduplicated.cache_read_input_tokens,
+        deduplicated.cache_write_input_tokens,
+        deduplicated.error_code,
+        deduplicated.request_metadata,
+        deduplicated.schema_version,
+        deduplicated.log_file
     from deduplicated
-    where delivery_rank = 1
+    left join callers
+        on deduplicated.caller_arn = callers.caller_arn
+    where deduplicated.delivery_rank = 1
 )
 
 select * from final
