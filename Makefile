@@ -13,12 +13,13 @@ FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench clean
+.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report chromium clean
 
 help:
 	@echo "make run             install, generate the sample logs if absent, dbt build, print a summary"
 	@echo "make test            sqlfluff, dbt build with all data tests on a test fixture, pytest"
 	@echo "make compile-athena  compile every model for the athena target, offline (SQL in target/)"
+	@echo "make report          write reports/cost_report.html (self-contained, opens offline)"
 	@echo "make bench           benchmark 10M records / 30 days, write docs/benchmarks.md (BENCH_ARGS to change)"
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
 	@echo "make clean           remove target/, the sample logs and the DuckDB file"
@@ -60,9 +61,16 @@ $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.installed
 dbt-test: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
 	rm -f $(FIXTURE_DB)
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build --full-refresh
+	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) docs generate --target-path target/docs
 
-pytest: install
+pytest: install chromium
 	$(BIN)/python -m pytest
+
+chromium:
+	@bash scripts/ensure_chromium.sh
+
+report: install
+	$(BIN)/python scripts/report.py
 
 test: lint dbt-test pytest
 
@@ -75,4 +83,4 @@ bench: install
 	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 clean:
-	rm -rf target logs $(SAMPLE_DIR) bedrock_costs.duckdb bedrock_costs.duckdb.wal
+	rm -rf target logs $(SAMPLE_DIR) bedrock_costs.duckdb bedrock_costs.duckdb.wal reports/cost_report.html reports/cost_report.png

@@ -1,0 +1,944 @@
+#!/usr/bin/env python3
+"""Write the HTML cost report (`make report`): one self-contained file, charts as inline SVG.
+
+    .venv/bin/python scripts/report.py [--database bedrock_costs.duckdb] [--out reports/cost_report.html]
+                                       [--days 30] [--top 10] [--screenshot reports/cost_report.png]
+
+Reads the marts only. The budget and anomaly sections appear when their marts exist in the
+database. No JavaScript library, no CDN, no font or image from the network: the file opens offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from bedrock_costs.report import progress
+from summary import money, table
+
+# Marts built by the FinOps work (models/marts/finops): each becomes a section when its table exists.
+@dataclass(frozen=True)
+class OptionalSpec:
+    section: str
+    title: str
+    blurb: str
+    columns: tuple[str, ...]          # shown in this order when present; every column when none is
+    order_by: tuple[str, ...] = ()    # "column desc" items; those whose column is missing are dropped
+    scope: str = "all"                # 'period': date_column within the report period; 'latest': its max
+    date_column: str = ""
+    limit: int = 25
+
+
+OPTIONAL_MARTS: dict[str, OptionalSpec] = {
+    "fct_app_budget_status": OptionalSpec(
+        "budgets", "Budgets", "Month-to-date spend per app against its monthly budget (seeds/app_budgets.csv). "
+        "The pale bar and the black tick: the trailing-7-day forecast to month end.",
+        ("app", "monthly_budget_usd", "mtd_cost_usd", "pct_of_budget", "trailing_7d_forecast_usd",
+         "forecast_pct_of_budget", "projected_exceed_date", "budget_status", "through_date"),
+        ("pct_of_budget desc nulls last", "mtd_cost_usd desc", "app"), "latest", "month_start_date"),
+    "fct_cost_anomalies": OptionalSpec(
+        "anomalies", "Cost anomalies", "Spend spikes against each app's or caller's usual hourly spend, and "
+        "new direct spenders on expensive models.",
+        ("started_at", "anomaly_type", "dimension", "entity_name", "model_id", "hour_count", "cost_usd",
+         "expected_cost_usd", "spend_ratio", "description"),
+        ("usage_date desc", "cost_usd desc"), "period", "usage_date"),
+    "fct_model_whatif": OptionalSpec(
+        "savings", "Savings ideas", "The same tokens on a cheaper model or through global routing, at list price "
+        "(never for residency-pinned traffic). The biggest savings first.",
+        ("app", "model_id", "alternative_kind", "alternative_model_id", "current_list_cost_usd",
+         "alternative_cost_usd", "saving_usd", "saving_pct"),
+        ("saving_usd desc",), limit=10),
+    "fct_app_cache_economics": OptionalSpec(
+        "cache-economics", "Does the prompt cache pay back?", "Per app: what cache reads saved against the "
+        "input price, minus the premium paid for cache writes.",
+        ("app", "cache_hit_ratio", "reads_per_write_token", "cache_read_savings_usd", "cache_write_premium_usd",
+         "net_cache_savings_usd", "cache_status"),
+        ("net_cache_savings_usd desc nulls last", "app")),
+}
+# Column formats that the name's suffix does not tell (format_cell reads the suffix otherwise).
+COLUMN_FORMATS = {"spend_ratio": "times", "reads_per_write_token": "times", "cache_hit_ratio": "share",
+                  "pct_of_budget": "percent", "forecast_pct_of_budget": "percent"}
+BUDGET_STATUS_COLORS = {"on_track": "#59a14f", "forecast_over_budget": "#edc948", "over_threshold": "#f28e2b",
+                        "over_budget": "#e15759", "no_budget": "#c7c7c7"}
+
+PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f"]
+UNATTRIBUTED_COLOR = "#6f6f6f"
+OTHER_COLOR = "#c7c7c7"
+ROUTE_COLORS = {"profile": "#4e79a7", "unmapped_profile": "#edc948", "direct": "#e15759"}
+ROUTE_LABELS = {"profile": "via app profile", "unmapped_profile": "via unmapped profile", "direct": "direct"}
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars", "--mute-audio",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Data: every number comes from the marts.
+
+
+@dataclass
+class Period:
+    first: dt.date
+    last: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass
+class Headline:
+    priced_cost_usd: float
+    unpriced_request_count: int
+    request_count: int
+    error_count: int
+    input_tokens: int
+    output_tokens: int
+    cache_read_input_tokens: int
+    cache_write_input_tokens: int
+    unattributed_cost_usd: float
+    direct_cost_usd: float
+    unmapped_profile_cost_usd: float
+
+    @property
+    def total_cost_usd(self) -> float | None:
+        """NULL, as in the marts, when any request has no price."""
+        return self.priced_cost_usd if self.unpriced_request_count == 0 else None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_read_input_tokens + self.cache_write_input_tokens
+
+    @property
+    def total_input_tokens(self) -> int:
+        return self.input_tokens + self.cache_read_input_tokens + self.cache_write_input_tokens
+
+    @property
+    def cached_token_share(self) -> float | None:
+        return self.cache_read_input_tokens / self.total_input_tokens if self.total_input_tokens else None
+
+
+@dataclass
+class OptionalMart:
+    name: str
+    spec: OptionalSpec
+    columns: list[str]                # every column of the table
+    rows: list[dict[str, Any]]
+    note: str = ""
+
+    @property
+    def section(self) -> str:
+        return self.spec.section
+
+    @property
+    def shown(self) -> list[str]:
+        return [c for c in self.spec.columns if c in self.columns] or self.columns
+
+
+@dataclass
+class ReportData:
+    period: Period
+    headline: Headline
+    daily: list[tuple[dt.date, str, float]]                 # usage_date, app, cost_usd
+    callers: list[dict[str, Any]]                            # caller, cost per route
+    unattributed_callers: list[dict[str, Any]]
+    models: list[dict[str, Any]]
+    cache_by_app: list[dict[str, Any]]
+    optional: list[OptionalMart] = field(default_factory=list)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+
+def rows_as_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    relation = con.execute(sql, list(params))
+    names = [d[0] for d in relation.description]
+    return [dict(zip(names, row)) for row in relation.fetchall()]
+
+
+def report_period(con: duckdb.DuckDBPyConnection, days: int | None) -> Period | None:
+    first, last = con.execute("select min(usage_date), max(usage_date) from fct_daily_app_cost").fetchone()
+    if last is None:
+        return None
+    if days:
+        first = max(first, last - dt.timedelta(days=days - 1))
+    return Period(first, last)
+
+
+HEADLINE_SQL = """
+select
+    coalesce(sum(cost_usd), 0) as priced_cost_usd,
+    coalesce(sum(unpriced_request_count), 0) as unpriced_request_count,
+    coalesce(sum(request_count), 0) as request_count,
+    coalesce(sum(error_count), 0) as error_count,
+    coalesce(sum(input_tokens), 0) as input_tokens,
+    coalesce(sum(output_tokens), 0) as output_tokens,
+    coalesce(sum(cache_read_input_tokens), 0) as cache_read_input_tokens,
+    coalesce(sum(cache_write_input_tokens), 0) as cache_write_input_tokens,
+    coalesce(sum(cost_usd) filter (where attribution_status <> 'profile'), 0) as unattributed_cost_usd,
+    coalesce(sum(cost_usd) filter (where attribution_status = 'direct'), 0) as direct_cost_usd,
+    coalesce(sum(cost_usd) filter (where attribution_status = 'unmapped_profile'), 0) as unmapped_profile_cost_usd
+from fct_daily_app_cost
+where usage_date between ? and ?
+"""
+
+DAILY_SQL = """
+select usage_date, app, coalesce(sum(cost_usd), 0) as cost_usd
+from fct_daily_app_cost
+where usage_date between ? and ?
+group by usage_date, app
+order by usage_date, app
+"""
+
+# One row per caller ARN; the cost split by route (direct, through a mapped or an unmapped profile).
+CALLERS_SQL = """
+select
+    caller_arn,
+    any_value(caller_name) as caller_name,
+    any_value(caller_type) as caller_type,
+    any_value(account_id) as account_id,
+    sum(request_count) as request_count,
+    coalesce(sum(cost_usd), 0) as cost_usd,
+    coalesce(sum(cost_usd) filter (where attribution_status = 'profile'), 0) as profile_cost_usd,
+    coalesce(sum(cost_usd) filter (where attribution_status = 'unmapped_profile'), 0) as unmapped_profile_cost_usd,
+    coalesce(sum(cost_usd) filter (where attribution_status = 'direct'), 0) as direct_cost_usd,
+    sum(unpriced_request_count) as unpriced_request_count
+from fct_daily_caller_cost
+where usage_date between ? and ? {extra}
+group by caller_arn
+order by cost_usd desc, caller_arn
+limit ?
+"""
+
+MODELS_SQL = """
+select
+    model_id,
+    sum(request_count) as request_count,
+    coalesce(sum(cost_usd), 0) as cost_usd,
+    sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_tokens,
+    sum(cache_read_input_tokens) as cache_read_input_tokens,
+    sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_input_tokens
+from fct_daily_app_cost
+where usage_date between ? and ?
+group by model_id
+order by cost_usd desc, model_id nulls last
+"""
+
+CACHE_SQL = """
+select
+    app,
+    coalesce(sum(cost_usd), 0) as cost_usd,
+    sum(cache_read_input_tokens) as cache_read_input_tokens,
+    sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_input_tokens
+from fct_daily_app_cost
+where usage_date between ? and ?
+group by app
+having sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens) > 0
+order by cost_usd desc, app
+"""
+
+
+def existing_optional_marts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The optional marts present in the catalog: name -> 'schema.name', in the marts' own schema first."""
+    found = con.execute(
+        """
+        select table_name, table_schema
+        from information_schema.tables
+        where table_name in (select unnest(?::varchar[]))
+        order by table_schema <> (
+            select table_schema from information_schema.tables where table_name = 'fct_daily_app_cost' limit 1
+        ), table_schema
+        """,
+        [list(OPTIONAL_MARTS)],
+    ).fetchall()
+    located: dict[str, str] = {}
+    for name, schema in found:
+        located.setdefault(name, f'"{schema}"."{name}"')
+    return located
+
+
+def load_optional_mart(con: duckdb.DuckDBPyConnection, name: str, relation: str, period: Period) -> OptionalMart:
+    """The rows to show: within the report period, or of the latest month, as the spec says."""
+    spec = OPTIONAL_MARTS[name]
+    columns = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
+    order = [item for item in spec.order_by if item.split()[0] in columns]
+    order_sql = f" order by {', '.join(order)}" if order else ""
+    when = spec.date_column if spec.date_column in columns else ""
+    params: list[Any] = []
+    where, note = "", ""
+    if when and spec.scope == "period":
+        where, params = f' where cast("{when}" as date) between ? and ?', [period.first, period.last]
+        note = f"{when} from {period.first} to {period.last}"
+    elif when and spec.scope == "latest":
+        where = f' where "{when}" = (select max("{when}") from {relation})'
+    rows = rows_as_dicts(con, f"select * from {relation}{where}{order_sql} limit {spec.limit}", params)
+    if when and spec.scope == "latest" and rows:
+        note = f"{when} {rows[0][when]}"
+    return OptionalMart(name, spec, columns, rows, note)
+
+
+def load(con: duckdb.DuckDBPyConnection, days: int | None = 30, top: int = 10) -> ReportData | None:
+    period = report_period(con, days)
+    if period is None:
+        return None
+    span = [period.first, period.last]
+    headline = Headline(**rows_as_dicts(con, HEADLINE_SQL, span)[0])
+    daily = [(d, a, float(c)) for d, a, c in con.execute(DAILY_SQL, span).fetchall()]
+    callers = rows_as_dicts(con, CALLERS_SQL.format(extra=""), [*span, top])
+    unattributed = rows_as_dicts(con, CALLERS_SQL.format(extra="and attribution_status <> 'profile'"), [*span, top])
+    models = rows_as_dicts(con, MODELS_SQL, span)
+    cache = rows_as_dicts(con, CACHE_SQL, span)
+    located = existing_optional_marts(con)
+    optional = [load_optional_mart(con, name, located[name], period) for name in OPTIONAL_MARTS if name in located]
+    return ReportData(period, headline, daily, callers, unattributed, models, cache, optional)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting and SVG primitives.
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
+
+
+def count(value: int | float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def compact(value: float) -> str:
+    """Token counts for cards: 12.3M, 456.7K."""
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= threshold:
+            return f"{value / threshold:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def tick_money(value: float, step: float) -> str:
+    """Axis labels: money, without cents when the ticks are whole dollars."""
+    text = money(value)
+    return text[:-3] if step >= 1 and text.endswith(".00") else text
+
+
+def nice_step(maximum: float, ticks: int = 5) -> float:
+    if maximum <= 0:
+        return 1.0
+    raw = maximum / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def number(value: float) -> str:
+    """A machine-readable value for data-* attributes."""
+    return repr(float(value))
+
+
+def short_model(model_id: str | None) -> str:
+    """anthropic.claude-sonnet-4-5-20250929-v1:0 -> claude-sonnet-4-5 (the full id is in the tooltip)."""
+    if model_id is None:
+        return "(unmapped profile)"
+    name = model_id.split(".", 1)[1] if "." in model_id else model_id
+    name = name.split(":")[0]
+    parts = [p for p in name.split("-") if not (len(p) == 8 and p.isdigit())]
+    if parts and parts[-1] in ("v1", "v2") and len(parts) > 2 and not model_id.startswith("amazon.titan"):
+        parts = parts[:-1]
+    return "-".join(parts)
+
+
+def series_colors(names: Sequence[str]) -> dict[str, str]:
+    colors: dict[str, str] = {}
+    palette = iter(PALETTE)
+    for name in names:
+        if name == "unattributed":
+            colors[name] = UNATTRIBUTED_COLOR
+        elif name == "other apps":
+            colors[name] = OTHER_COLOR
+        else:
+            colors[name] = next(palette, OTHER_COLOR)
+    return colors
+
+
+def legend(items: Iterable[tuple[str, str]]) -> str:
+    spans = "".join(f'<span class="key"><i style="background:{color}"></i>{esc(label)}</span>' for label, color in items)
+    return f'<div class="legend">{spans}</div>'
+
+
+def svg_open(chart: str, width: int, height: int, label: str, **data: Any) -> str:
+    attributes = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in data.items())
+    return (f'<svg class="chart" data-chart="{chart}"{attributes} viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" aria-label="{esc(label)}" '
+            f'xmlns="http://www.w3.org/2000/svg">')
+
+
+def text(x: float, y: float, content: str, anchor: str = "start", cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass}>{esc(content)}</text>'
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts.
+
+
+def stacked_daily_chart(daily: Sequence[tuple[dt.date, str, float]], max_apps: int = 7) -> str:
+    """Vertical bars, one per day, stacked by app (the biggest apps; the rest as 'other apps')."""
+    totals: dict[str, float] = {}
+    for _, app, cost in daily:
+        totals[app] = totals.get(app, 0.0) + cost
+    ranked = sorted(totals, key=lambda a: (-totals[a], a))
+    named = [a for a in ranked if a != "unattributed"][:max_apps]
+    series = named + (["other apps"] if len([a for a in ranked if a != "unattributed"]) > max_apps else [])
+    series += ["unattributed"] if "unattributed" in totals else []
+    colors = series_colors(series)
+
+    days = sorted({d for d, _, _ in daily})
+    stack: dict[dt.date, dict[str, float]] = {d: {} for d in days}
+    for d, app, cost in daily:
+        key = app if app in series else "other apps"
+        stack[d][key] = stack[d].get(key, 0.0) + cost
+    day_totals = {d: sum(v.values()) for d, v in stack.items()}
+
+    width, height = 1200, 400
+    left, right, top, bottom = 78, 16, 30, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = nice_step(max(day_totals.values(), default=0) * 1.08)
+    y_max = step * max(1, math.ceil(max(day_totals.values(), default=0) * 1.08 / step))
+    band = plot_w / max(1, len(days))
+    bar_w = min(64.0, band * 0.72)
+    label_every = max(1, math.ceil(len(days) / 16))
+
+    parts = [svg_open("daily-cost-by-app", width, height, "Daily cost by app, stacked",
+                      total_cost_usd=number(sum(day_totals.values())), days=len(days))]
+    for i in range(int(round(y_max / step)) + 1):
+        value = i * step
+        y = top + plot_h - value / y_max * plot_h
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(text(left - 8, y + 4, tick_money(value, step), "end", "tick"))
+    for i, d in enumerate(days):
+        x = left + i * band + (band - bar_w) / 2
+        y = top + plot_h
+        for app in series:
+            cost = stack[d].get(app, 0.0)
+            if cost <= 0:
+                continue
+            h = cost / y_max * plot_h
+            y -= h
+            parts.append(
+                f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.2f}" fill="{colors[app]}" '
+                f'data-app="{esc(app)}" data-date="{d.isoformat()}" data-cost-usd="{number(cost)}">'
+                f'<title>{esc(app)}, {d:%a %d %b}: {money(cost)}</title></rect>')
+        if i % label_every == 0:
+            parts.append(text(x + bar_w / 2, top + plot_h + 18, f"{d:%d %b}", "middle", "tick"))
+            if len(days) <= 31:
+                parts.append(text(x + bar_w / 2, y - 6, tick_money(day_totals[d], 1 if day_totals[d] >= 100 else 0.01),
+                                  "middle", "value"))
+    parts.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>')
+    parts.append("</svg>")
+    return legend((s, colors[s]) for s in series) + "".join(parts)
+
+
+@dataclass
+class Segment:
+    key: str
+    value: float
+    color: str
+    label: str
+
+
+@dataclass
+class BarRow:
+    label: str
+    segments: list[Segment]
+    value_label: str
+    tooltip: str
+    data: dict[str, Any]
+    marker: float | None = None       # a tick across the row at this value (a forecast)
+
+
+def bar_rows_chart(chart: str, rows: Sequence[BarRow], aria: str, width: int = 1200,
+                   label_width: int | None = None, scale_max: float | None = None,
+                   reference: tuple[float, str] | None = None, **data: Any) -> str:
+    """Horizontal bars, one row each, optionally split into segments; the value is printed at the end.
+    ``reference`` draws a dashed vertical line at (value, label), such as 100% of a budget."""
+    row_h, top, bottom = 30, 8, 8
+    longest = max((len(r.label) for r in rows), default=10)
+    label_w = label_width or min(360, max(120, int(longest * 7.4) + 16))
+    value_w = max(120, int(max((len(r.value_label) for r in rows), default=8) * 7.2) + 20)
+    plot_w = width - label_w - value_w
+    top_value = scale_max or max((sum(s.value for s in r.segments) for r in rows), default=0) or 1.0
+    top += 16 if reference else 0
+    height = top + bottom + row_h * max(1, len(rows))
+    parts = [svg_open(chart, width, height, aria, **data)]
+    for i, row in enumerate(rows):
+        y = top + i * row_h
+        row_data = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in row.data.items())
+        parts.append(f'<g class="row"{row_data}><title>{esc(row.tooltip)}</title>')
+        parts.append(text(label_w - 10, y + row_h / 2 + 4.5, row.label, "end", "label"))
+        x = float(label_w)
+        for seg in row.segments:
+            if seg.value <= 0:
+                continue
+            w = max(1.0, seg.value / top_value * plot_w)
+            parts.append(f'<rect class="mark" x="{x:.1f}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" '
+                         f'fill="{seg.color}" data-segment="{esc(seg.key)}" data-value="{number(seg.value)}">'
+                         f'<title>{esc(row.label)}, {esc(seg.label)}</title></rect>')
+            x += w
+        if row.marker is not None:
+            mx = label_w + row.marker / top_value * plot_w
+            if mx > x + 1 and row.segments:
+                parts.append(f'<rect class="projection" x="{x:.1f}" y="{y + 9}" width="{mx - x:.1f}" height="{row_h - 18}" '
+                             f'fill="{row.segments[-1].color}"/>')
+            parts.append(f'<line class="marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="{y + 2}" y2="{y + row_h - 2}"/>')
+            x = max(x, mx)
+        parts.append(text(x + 8, y + row_h / 2 + 4.5, row.value_label, "start", "value"))
+        parts.append("</g>")
+    parts.append(f'<line class="axis" x1="{label_w}" x2="{label_w}" y1="{top}" y2="{height - bottom}"/>')
+    if reference:
+        x = label_w + reference[0] / top_value * plot_w
+        parts.append(f'<line class="reference" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" y2="{height - bottom}"/>')
+        parts.append(text(x, top - 8, reference[1], "middle", "tick"))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def caller_label(row: dict[str, Any], names: Sequence[str]) -> str:
+    name = row["caller_name"] or row["caller_arn"] or "(unknown)"
+    kind = (row["caller_type"] or "unknown").replace("_", " ")
+    account = f", {row['account_id']}" if names.count(row["caller_name"]) > 1 else ""
+    return f"{name} ({kind}{account})"
+
+
+def caller_rows(callers: Sequence[dict[str, Any]]) -> list[BarRow]:
+    names = [c["caller_name"] for c in callers]
+    rows = []
+    for c in callers:
+        segments = [Segment(route, float(c[f"{route}_cost_usd"]), ROUTE_COLORS[route],
+                            f"{ROUTE_LABELS[route]}: {money(c[f'{route}_cost_usd'])}")
+                    for route in ("profile", "unmapped_profile", "direct")]
+        direct_share = c["direct_cost_usd"] / c["cost_usd"] if c["cost_usd"] else 0.0
+        value = money(c["cost_usd"]) + (f"  ({direct_share:.0%} direct)" if 0 < direct_share < 1 else "")
+        if c["unpriced_request_count"]:
+            value += f"  +{c['unpriced_request_count']:,} unpriced"
+        rows.append(BarRow(
+            caller_label(c, names), segments, value,
+            f"{c['caller_arn']} ({c['caller_type']}): {money(c['cost_usd'])}, {c['request_count']:,} requests",
+            {"caller": c["caller_name"], "caller_arn": c["caller_arn"], "cost_usd": number(c["cost_usd"]),
+             "profile_cost_usd": number(c["profile_cost_usd"]), "direct_cost_usd": number(c["direct_cost_usd"]),
+             "unmapped_profile_cost_usd": number(c["unmapped_profile_cost_usd"])}))
+    return rows
+
+
+def route_legend(rows: Sequence[dict[str, Any]]) -> str:
+    """The routes the rows use; 'via app profile' and 'direct' always, as the chart contrasts them."""
+    used = {r for r in ROUTE_COLORS if any(c[f"{r}_cost_usd"] for c in rows)}
+    always = {"profile", "direct"} if "profile" in used else set()
+    routes = [r for r in ("profile", "unmapped_profile", "direct") if r in used | always]
+    return legend((ROUTE_LABELS[r], ROUTE_COLORS[r]) for r in routes)
+
+
+def model_rows(models: Sequence[dict[str, Any]], total: float) -> list[BarRow]:
+    rows = []
+    for i, m in enumerate(models):
+        share = m["cost_usd"] / total if total else 0.0
+        color = PALETTE[i % len(PALETTE)] if m["model_id"] else UNATTRIBUTED_COLOR
+        rows.append(BarRow(
+            short_model(m["model_id"]), [Segment("cost", float(m["cost_usd"]), color, money(m["cost_usd"]))],
+            f"{money(m['cost_usd'])} · {share:.1%}",
+            f"{m['model_id'] or 'unmapped profile'}: {money(m['cost_usd'])}, {m['request_count']:,} requests",
+            {"model": m["model_id"] or "", "cost_usd": number(m["cost_usd"])}))
+    return rows
+
+
+def cache_rows(apps: Sequence[dict[str, Any]]) -> list[BarRow]:
+    rows = []
+    for a in apps:
+        share = a["cache_read_input_tokens"] / a["total_input_tokens"]
+        color = UNATTRIBUTED_COLOR if a["app"] == "unattributed" else "#59a14f"
+        rows.append(BarRow(
+            a["app"], [Segment("cached", share, color, pct(share))], pct(share),
+            f"{a['app']}: {a['cache_read_input_tokens']:,} of {a['total_input_tokens']:,} input tokens from the cache",
+            {"app": a["app"], "cached_token_share": number(share)}))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Optional FinOps sections: the column names are read from the table, so any shape renders.
+
+
+def format_cell(column: str, value: Any) -> tuple[str, bool]:
+    """(text, align right) for one cell, by the column's name: _usd money, _pct percent, _share a fraction."""
+    if value is None:
+        return "", False
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() and column.endswith(("_count", "_tokens")) else float(value)
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), False
+    kind = COLUMN_FORMATS.get(column, "")
+    if isinstance(value, (int, float)):
+        if column.endswith("_usd"):
+            return money(float(value)), True
+        if kind == "share" or column.endswith("_share"):
+            return pct(float(value), 1), True
+        if kind == "times" or column.endswith("_ratio"):
+            return f"{value:,.1f}×", True
+        if kind == "percent" or column.endswith("_pct"):
+            return f"{value:,.1f}%", True
+        return (f"{value:,}", True) if isinstance(value, int) else (f"{value:,.2f}", True)
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}", False
+    if isinstance(value, dt.date):
+        return value.isoformat(), False
+    return str(value).replace("_", " ") if column.endswith(("_status", "_type", "_kind")) else str(value), False
+
+
+def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "",
+               headers: Sequence[str] | None = None) -> str:
+    """A table whose cells are formatted by their column's name (see format_cell)."""
+    head = "".join(f'<th class="{"num" if c.endswith(NUMERIC_SUFFIXES) or c in COLUMN_FORMATS else ""}">'
+                   f'{esc(h.replace("_", " "))}</th>' for c, h in zip(columns, headers or columns))
+    body = []
+    for row in rows:
+        cells = []
+        for column, value in zip(columns, row):
+            content, right = format_cell(column, value)
+            klass = "num" if right else "prose" if column in PROSE_COLUMNS else ""
+            cells.append(f'<td class="{klass}">{esc(content)}</td>' if klass else f"<td>{esc(content)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+NUMERIC_SUFFIXES = ("_usd", "_count", "_tokens", "_share", "_ratio", "_pct")
+PROSE_COLUMNS = {"description", "alternative_note"}
+
+
+def budget_chart(mart: OptionalMart) -> str:
+    """Month-to-date spend as a share of each app's budget, the forecast as a tick; colour by status."""
+    needed = {"app", "monthly_budget_usd", "mtd_cost_usd"}
+    if not needed <= set(mart.columns):
+        return ""
+    rows = []
+    for r in mart.rows:
+        budget, spent = r["monthly_budget_usd"], r["mtd_cost_usd"]
+        if not budget or spent is None:
+            continue
+        budget, spent = float(budget), float(spent)
+        forecast = r.get("trailing_7d_forecast_usd")
+        status = r.get("budget_status") or ("over_budget" if spent >= budget else "on_track")
+        ratio = spent / budget
+        marker = float(forecast) / budget if forecast is not None else None
+        value = f"{money(spent)} of {money(budget)} ({ratio:.0%})"
+        if forecast is not None:
+            value += f", forecast {money(float(forecast))}"
+        rows.append(BarRow(str(r["app"]), [Segment("spent", min(ratio, 2.0), BUDGET_STATUS_COLORS.get(status, OTHER_COLOR),
+                                                   pct(ratio))],
+                           value, f"{r['app']}: {status.replace('_', ' ')}",
+                           {"app": r["app"], "mtd_cost_usd": number(spent), "monthly_budget_usd": number(budget),
+                            "budget_status": status},
+                           marker=None if marker is None else min(marker, 2.0)))
+    if not rows:
+        return ""
+    scale = max(1.0, max(max(r.segments[0].value, r.marker or 0) for r in rows))
+    statuses = [s for s in BUDGET_STATUS_COLORS if any(r.data["budget_status"] == s for r in rows)]
+    return (legend((s.replace("_", " "), BUDGET_STATUS_COLORS[s]) for s in statuses)
+            + bar_rows_chart("budget-status", rows, "Month-to-date spend against budget per app",
+                             scale_max=scale, reference=(1.0, "budget")))
+
+
+def optional_section(mart: OptionalMart) -> str:
+    spec = mart.spec
+    note = f" ({esc(mart.note)})" if mart.note else ""
+    intro = f'<p class="muted">{esc(spec.blurb)} From <code>{esc(mart.name)}</code>{note}.</p>'
+    if not mart.rows:
+        body = f'<p class="muted">No rows in {esc(mart.name)}{note}.</p>'
+    else:
+        chart = budget_chart(mart) if spec.section == "budgets" else ""
+        body = chart + html_table(mart.shown, [[r[c] for c in mart.shown] for r in mart.rows], "data")
+    return (f'<section data-section="{spec.section}" data-source="{esc(mart.name)}" data-rows="{len(mart.rows)}">'
+            f"<h2>{esc(spec.title)}</h2>{intro}{body}</section>")
+
+
+# ---------------------------------------------------------------------------------------------
+# The page.
+
+CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f4f5f7; color: #1f2328;
+       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Liberation Sans", sans-serif; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px; }
+header h1 { font-size: 24px; margin: 0 0 2px; }
+.muted { color: #59636e; margin: 0 0 10px; }
+.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 16px 0; }
+.card { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 12px 14px; }
+.card .k { color: #59636e; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.card .v { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.card .s { color: #59636e; font-size: 12px; }
+.card.warn { border-color: #d4a72c; background: #fff8e5; }
+section { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 16px 18px; margin: 0 0 16px; }
+section h2 { font-size: 17px; margin: 0 0 2px; }
+.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.grid2 section { margin: 0 0 16px; }
+svg.chart { display: block; width: 100%; height: auto; overflow: visible; }
+svg text { font-family: inherit; fill: #1f2328; }
+svg .tick { font-size: 12px; fill: #59636e; font-variant-numeric: tabular-nums; }
+svg .value { font-size: 12.5px; font-weight: 600; font-variant-numeric: tabular-nums; }
+svg .label { font-size: 13px; }
+svg .grid { stroke: #e4e8ec; }
+svg .axis { stroke: #8c959f; }
+svg .reference { stroke: #1f2328; stroke-dasharray: 4 3; }
+svg .marker { stroke: #1f2328; stroke-width: 3; }
+svg .projection { opacity: .35; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; font-size: 13px; }
+.legend .key i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+table.data { border-collapse: collapse; width: 100%; margin-top: 10px; font-size: 13px; }
+table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid #eaeef2; text-align: left; }
+table.data td { white-space: nowrap; }
+table.data td.prose { white-space: normal; min-width: 280px; }
+table.data th { color: #59636e; font-weight: 600; }
+table.data th.num { text-align: right; }
+table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.alert { background: #fff8e5; border: 1px solid #d4a72c; border-radius: 8px; padding: 10px 14px; margin: 0 0 16px; }
+footer { color: #59636e; font-size: 12px; }
+"""
+
+# Not needed to read the report: it records what the browser actually laid out (each chart's size and
+# how many marks have a non-empty box) as data-* attributes, so the browser test can read them back.
+RENDER_CHECK = """
+(function () {
+  var charts = document.querySelectorAll('svg[data-chart]');
+  charts.forEach(function (svg) {
+    var box = svg.getBoundingClientRect();
+    var drawn = 0;
+    svg.querySelectorAll('.mark').forEach(function (m) { var b = m.getBBox(); if (b.width > 0 && b.height > 0) drawn++; });
+    svg.setAttribute('data-rendered-width', Math.round(box.width));
+    svg.setAttribute('data-rendered-height', Math.round(box.height));
+    svg.setAttribute('data-rendered-marks', drawn);
+  });
+  document.body.setAttribute('data-charts-rendered', charts.length);
+})();
+"""
+
+
+def card(key: str, value: str, sub: str = "", warn: bool = False, **data: Any) -> str:
+    attributes = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in data.items())
+    return (f'<div class="card{" warn" if warn else ""}"{attributes}><div class="k">{esc(key)}</div>'
+            f'<div class="v">{esc(value)}</div><div class="s">{esc(sub)}</div></div>')
+
+
+def cards(h: Headline) -> str:
+    total = h.total_cost_usd
+    cost_text = money(total) if total is not None else money(h.priced_cost_usd)
+    cost_sub = "at list price" if total is not None else f"priced part only: {h.unpriced_request_count:,} requests unpriced"
+    per_m = h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens and total is not None else None
+    per_req = h.priced_cost_usd / h.request_count if h.request_count and total is not None else None
+    unattributed_share = h.unattributed_cost_usd / h.priced_cost_usd if h.priced_cost_usd else 0.0
+    return '<div class="cards">' + "".join([
+        card("Total cost", cost_text, cost_sub, warn=total is None, metric="total_cost_usd"),
+        card("Requests", count(h.request_count), f"{h.error_count:,} failed", metric="request_count"),
+        card("Tokens", compact(h.total_tokens), f"{compact(h.input_tokens)} in, {compact(h.output_tokens)} out",
+             metric="total_tokens"),
+        card("Cost per 1M tokens", money(per_m), "all token kinds, blended", metric="cost_per_1m_tokens"),
+        card("Cost per request", money(per_req), "failed requests included", metric="cost_per_request"),
+        card("Cached token share", pct(h.cached_token_share, 1), "of input tokens read from the prompt cache",
+             metric="cached_token_share"),
+        card("Unattributed spend", money(h.unattributed_cost_usd), f"{unattributed_share:.1%} of spend: no app owns it",
+             warn=unattributed_share > 0.2, metric="unattributed_cost_usd"),
+        card("Unpriced requests", count(h.unpriced_request_count),
+             "add their prices to model_pricing.csv" if h.unpriced_request_count else "every request has a price",
+             warn=h.unpriced_request_count > 0, metric="unpriced_request_count"),
+    ]) + "</div>"
+
+
+def unattributed_split(h: Headline) -> str:
+    direct = f"{money(h.direct_cost_usd)} called directly with a model id"
+    if not h.unmapped_profile_cost_usd:
+        return direct + "."
+    return f"{direct}, {money(h.unmapped_profile_cost_usd)} through application profiles missing from profile_map.csv."
+
+
+def render(data: ReportData, title: str = "Amazon Bedrock cost report") -> str:
+    h, p = data.headline, data.period
+    root_data = {
+        "period_start": p.first.isoformat(), "period_end": p.last.isoformat(),
+        "total_cost_usd": "" if h.total_cost_usd is None else number(h.total_cost_usd),
+        "priced_cost_usd": number(h.priced_cost_usd), "request_count": h.request_count,
+        "unpriced_request_count": h.unpriced_request_count, "total_tokens": h.total_tokens,
+        "cached_token_share": "" if h.cached_token_share is None else number(h.cached_token_share),
+        "unattributed_cost_usd": number(h.unattributed_cost_usd),
+        "optional_sections": " ".join(m.section for m in data.optional),
+    }
+    attributes = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in root_data.items())
+    sections: list[str] = []
+    if h.unpriced_request_count:
+        sections.append(f'<div class="alert"><b>{h.unpriced_request_count:,} requests have no price.</b> Costs below '
+                        "leave them out; add their models to seeds/model_pricing.csv and rebuild.</div>")
+    sections.append(
+        '<section data-section="daily"><h2>Daily cost by app</h2>'
+        f'<p class="muted">Stacked per UTC day; the total is printed above each bar. '
+        f'<b>unattributed</b> is spend no app profile carries.</p>{stacked_daily_chart(data.daily)}</section>')
+    sections.append(
+        f'<section data-section="callers"><h2>Top {len(data.callers)} callers</h2>'
+        '<p class="muted">IAM identities by cost, split by how they called: through an application inference '
+        f'profile, or directly with a model id.</p>{route_legend(data.callers)}'
+        + bar_rows_chart("top-callers", caller_rows(data.callers), "Top callers, direct versus via profile")
+        + "</section>")
+    model_total = sum(m["cost_usd"] for m in data.models)
+    model_table = html_table(
+        ["model_id", "request_count", "cost_usd", "cost_per_1m_tokens_usd", "cached_token_share"],
+        [[m["model_id"] or "(unmapped profile)", m["request_count"], m["cost_usd"],
+          m["cost_usd"] / m["total_tokens"] * 1e6 if m["total_tokens"] else None,
+          m["cache_read_input_tokens"] / m["total_input_tokens"] if m["total_input_tokens"] else None]
+         for m in data.models], "data",
+        headers=["model", "requests", "cost", "cost per 1M tokens", "cached token share"])
+    sections.append(
+        '<div class="grid2">'
+        '<section data-section="models"><h2>Model mix</h2><p class="muted">Cost per model and its share of the total.</p>'
+        + bar_rows_chart("model-mix", model_rows(data.models, model_total), "Cost per model", width=600,
+                         total_cost_usd=number(model_total))
+        + "</section>"
+        '<section data-section="cache"><h2>Cache share by app</h2><p class="muted">Share of input tokens read from '
+        f'the prompt cache (billed at a fraction of the input rate). Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>'
+        + bar_rows_chart("cache-share", cache_rows(data.cache_by_app), "Cached token share per app", width=600,
+                         scale_max=1.0)
+        + "</section></div>")
+    unattributed_total = h.unattributed_cost_usd
+    if data.unattributed_callers and unattributed_total > 0:
+        body = route_legend(data.unattributed_callers) + bar_rows_chart(
+            "unattributed", caller_rows(data.unattributed_callers), "Unattributed spend by caller",
+            total_cost_usd=number(unattributed_total))
+    else:
+        body = '<p class="muted">None: every request went through a mapped application profile.</p>'
+    sections.append(
+        f'<section data-section="unattributed"><h2>Unattributed spend: {esc(money(unattributed_total))}</h2>'
+        f'<p class="muted">{unattributed_split(h)} Give these callers an application profile to attribute it.</p>'
+        f"{body}</section>")
+    sections.extend(optional_section(m) for m in data.optional)
+    sections.append('<section data-section="model-table"><h2>Models in detail</h2>' + model_table + "</section>")
+    period_text = f"{p.first:%d %b %Y} to {p.last:%d %b %Y} (UTC), {p.days} day{'s' if p.days != 1 else ''}"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{CSS}</style></head>"
+        f'<body><main id="report"{attributes}>'
+        f"<header><h1>{esc(title)}</h1><p class=\"muted\">{esc(period_text)}, at list price, from the dbt marts.</p>"
+        "</header>"
+        f"{cards(h)}{''.join(sections)}"
+        f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by scripts/report.py from fct_daily_app_cost, "
+        "fct_daily_caller_cost" + "".join(f", {esc(m.name)}" for m in data.optional) + ".</footer>"
+        f"</main><script>{RENDER_CHECK}</script></body></html>\n"
+    )
+
+
+def empty_page(title: str = "Amazon Bedrock cost report") -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+            f'<style>{CSS}</style></head><body><main id="report" data-total-cost-usd="">'
+            f'<h1>{esc(title)}</h1><p class="muted">No usage in the marts yet.</p></main></body></html>\n')
+
+
+# ---------------------------------------------------------------------------------------------
+# Headless Chromium: the DOM after rendering, and a screenshot.
+
+
+def chromium_binary() -> str | None:
+    return shutil.which(os.environ.get("CHROMIUM", "chromium"))
+
+
+def chromium(args: Sequence[str], timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    binary = chromium_binary()
+    if binary is None:
+        raise FileNotFoundError("chromium is not installed (scripts/ensure_chromium.sh installs it)")
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, text=True, timeout=timeout, check=True)
+
+
+def rendered_dom(page: Path, size: tuple[int, int] = (1400, 2200)) -> str:
+    """The page's DOM after Chromium has loaded and laid it out (at the screenshot's window size)."""
+    return chromium(["--dump-dom", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()]).stdout
+
+
+def screenshot(page: Path, png: Path, size: tuple[int, int] = (1400, 2200)) -> Path:
+    png.parent.mkdir(parents=True, exist_ok=True)
+    chromium([f"--screenshot={png.resolve()}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()])
+    return png
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def write_report(con: duckdb.DuckDBPyConnection, out: Path, days: int | None = 30, top: int = 10) -> ReportData | None:
+    progress("reading the marts")
+    data = load(con, days, top)
+    progress("drawing the charts")
+    page = render(data) if data else empty_page()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return data
+
+
+def overview(data: ReportData, out: Path) -> str:
+    h = data.headline
+    rows = [
+        ["total cost", money(h.total_cost_usd)],
+        ["requests", count(h.request_count)],
+        ["cost per 1M tokens", money(h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens else None)],
+        ["cached token share", pct(h.cached_token_share, 1)],
+        ["unattributed spend", money(h.unattributed_cost_usd)],
+        ["unpriced requests", count(h.unpriced_request_count)],
+        ["optional sections", ", ".join(m.section for m in data.optional) or "none (no FinOps marts yet)"],
+    ]
+    return (f"Wrote {out} ({out.stat().st_size / 1024:,.0f} KB): {data.period.first} to {data.period.last} (UTC)\n"
+            + table(["measure", "value"], rows, {1}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path,
+                        default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")))
+    parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"))
+    parser.add_argument("--days", type=int, default=30, help="last N days of data (default 30; 0 for all)")
+    parser.add_argument("--top", type=int, default=10, help="callers to chart (default 10)")
+    parser.add_argument("--screenshot", type=Path, help="also save a PNG of the report, with headless Chromium")
+    args = parser.parse_args(argv)
+    if not args.database.exists():
+        print(f"ERROR [NoDatabase]: {args.database} does not exist; run `make run` first", file=sys.stderr)
+        return 1
+    try:
+        with duckdb.connect(str(args.database), read_only=True) as con:
+            data = write_report(con, args.out, args.days or None, args.top)
+    except duckdb.CatalogException as error:
+        print(f"ERROR [MissingMart]: {error.args[0].splitlines()[0]}; run `dbt build` first", file=sys.stderr)
+        return 1
+    if data is None:
+        print(f"Wrote {args.out}: the marts are empty.")
+        return 0
+    if args.screenshot:
+        progress(f"screenshot with headless Chromium -> {args.screenshot}")
+        try:
+            screenshot(args.out, args.screenshot)
+        except (FileNotFoundError, subprocess.SubprocessError) as error:
+            print(f"ERROR [Chromium]: no screenshot: {error}", file=sys.stderr)
+            return 1
+    print(overview(data, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
