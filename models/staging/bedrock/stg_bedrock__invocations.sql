@@ -18,15 +18,23 @@ log_lines as (
     {%- endif %}
 ),
 
-deduplicated as (
-    -- a record delivered twice counts once: the copy in the latest file wins
+kept_copies as (
+    -- a record delivered twice counts once: the copy in the latest file wins (a narrow
+    -- aggregate, not a window over every column, so it scales to millions of rows)
     select
-        log_lines.*,
-        row_number() over (
-            partition by log_lines.request_id
-            order by log_lines.log_file desc, log_lines.line_occurrence asc
-        ) as delivery_rank
+        request_id,
+        max(log_file) as log_file
     from log_lines
+    group by request_id
+),
+
+deduplicated as (
+    select log_lines.*
+    from log_lines
+    inner join kept_copies
+        on log_lines.request_id = kept_copies.request_id
+        and log_lines.log_file = kept_copies.log_file
+    where log_lines.line_occurrence = 1
 ),
 
 callers as (
@@ -64,7 +72,6 @@ final as (
     from deduplicated
     left join callers
         on deduplicated.caller_arn = callers.caller_arn
-    where deduplicated.delivery_rank = 1
 )
 
 select * from final
