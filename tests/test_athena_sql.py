@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlglot
-import yaml
 from sqlglot import exp
 
 from conftest import REPO, Project
@@ -128,9 +127,11 @@ def to_duckdb(athena_sql: str) -> str:
     return tree.sql(dialect="duckdb")
 
 
-def seed_types() -> dict[str, dict[str, str]]:
-    config = yaml.safe_load((REPO / "dbt_project.yml").read_text())["seeds"]["bedrock_costs"]
-    return {name: value["+column_types"] for name, value in config.items() if isinstance(value, dict)}
+def seeds(compiled: dict[str, Path]) -> dict[str, tuple[Path, dict[str, str]]]:
+    """Every seed of the project with its CSV and column types, from the compiled manifest."""
+    manifest = json.loads((compiled["full"].parent / "manifest.json").read_text())
+    return {node["name"]: (REPO / node["original_file_path"], node["config"].get("column_types") or {})
+            for node in manifest["nodes"].values() if node["resource_type"] == "seed"}
 
 
 def glue_log_table(con: duckdb.DuckDBPyConnection, logs: Path) -> None:
@@ -182,11 +183,13 @@ def athena_models(compiled: dict[str, Path], logs: Path) -> dict[tuple[str, str]
     models = models_in_build_order(compiled)
     for schema in {"bedrock_costs"} | {m["schema"] for m in models}:
         con.sql(f"create schema if not exists awsdatacatalog.{schema}")
-    type_names = {"string": "varchar", "double": "double", "timestamp": "timestamp"}
-    for seed, columns in seed_types().items():
-        spec = ", ".join(f"'{c}': '{type_names[t]}'" for c, t in columns.items())
+    type_names = {"string": "varchar", "varchar": "varchar", "double": "double", "timestamp": "timestamp",
+                  "date": "date", "int": "integer", "integer": "integer", "bigint": "bigint", "boolean": "boolean"}
+    for seed, (csv_path, columns) in seeds(compiled).items():
+        spec = ", ".join(f"'{c}': '{type_names[t.lower()]}'" for c, t in columns.items())
+        options = f", columns = {{{spec}}}" if columns else ""
         con.sql(f"create table awsdatacatalog.bedrock_costs.{seed} as "
-                f"select * from read_csv('{REPO}/seeds/{seed}.csv', header = true, columns = {{{spec}}})")
+                f"select * from read_csv('{csv_path}', header = true{options})")
     glue_log_table(con, logs)
     out = {}
     for model in models:

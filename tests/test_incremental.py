@@ -10,7 +10,9 @@ import pytest
 
 from conftest import Project, generate, make_project
 
-MARTS = ["fct_daily_app_cost", "fct_daily_caller_cost", "fct_daily_app_caller_cost"]
+COST_MARTS = ["fct_daily_app_cost", "fct_daily_caller_cost", "fct_daily_app_caller_cost", "fct_daily_residency",
+              "fct_daily_end_user_cost"]
+MARTS = [*COST_MARTS, "audit_log_files"]
 
 
 def canonical(rows: list[dict]) -> list[tuple]:
@@ -94,13 +96,13 @@ def test_late_file_for_a_built_day_changes_the_marts_by_exactly_that_record(tmp_
     assert project.dbt("build").success
     before = {mart: project.query(f"select sum(request_count), sum(input_tokens), sum(output_tokens), "
                                   f"sum(cost_usd) from main.{mart} where usage_date = date '2026-11-03'")[0]
-              for mart in MARTS}
+              for mart in COST_MARTS}
     folder = logs / "AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/04/00"
     folder.mkdir(parents=True, exist_ok=True)
     with gzip.open(folder / "20261104T003000000Z_000000000000late.json.gz".replace("late", "1a7e"), "wt") as handle:
         handle.write(late_record("late-arrival-1", "2026-11-03T23:59:30Z") + "\n")
     assert project.dbt("build").success
-    for mart in MARTS:
+    for mart in COST_MARTS:
         requests, tokens_in, tokens_out, cost = project.query(
             f"select sum(request_count), sum(input_tokens), sum(output_tokens), sum(cost_usd) "
             f"from main.{mart} where usage_date = date '2026-11-03'")[0]

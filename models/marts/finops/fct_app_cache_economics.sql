@@ -1,0 +1,112 @@
+{{ config(materialized='table', partitioned_by=none) }}
+-- depends_on: {{ ref('fct_daily_app_cost') }}
+{%- set as_of = bedrock_costs.finops_as_of_date() %}
+{%- set window_days = [bedrock_costs.finops_var('bedrock_costs_finops_window_days'), 1] | max %}
+{%- set window_start = 'cast(' ~ dbt.dateadd('day', 1 - window_days, as_of) ~ ' as date)' %}
+
+with
+
+invocations as (
+    -- the window only: bedrock_costs_finops_window_days up to the as-of date
+    select * from {{ ref('int_invocations_attributed') }}
+    where
+        usage_date >= {{ window_start }}
+        and usage_date <= {{ as_of }}
+),
+
+list_prices as (
+    {{ bedrock_costs.finops_list_prices(as_of) }}
+),
+
+model_usage as (
+    select
+        invocations.app,
+        invocations.model_id,
+        invocations.price_scope,
+        count(*) as request_count,
+        sum(
+            case when invocations.cache_read_input_tokens + invocations.cache_write_input_tokens > 0 then 1 else 0 end
+        ) as cached_request_count,
+        sum(invocations.input_tokens) as input_tokens,
+        sum(invocations.cache_read_input_tokens) as cache_read_input_tokens,
+        sum(invocations.cache_write_input_tokens) as cache_write_input_tokens,
+        case
+            when count(invocations.cache_read_cost_usd) = count(*) then sum(invocations.cache_read_cost_usd)
+        end as cache_read_cost_usd,
+        case
+            when count(invocations.cache_write_cost_usd) = count(*) then sum(invocations.cache_write_cost_usd)
+        end as cache_write_cost_usd
+    from invocations
+    group by invocations.app, invocations.model_id, invocations.price_scope
+),
+
+valued as (
+    -- reads save (input - cache read) per token; writes cost (cache write - input) extra per token
+    select
+        model_usage.*,
+        {{ bedrock_costs.finops_token_cost('model_usage.cache_read_input_tokens', 'list_prices.input_usd_per_mtok') }}
+        - {{ bedrock_costs.finops_token_cost('model_usage.cache_read_input_tokens', 'list_prices.cache_read_usd_per_mtok') }}
+            as cache_read_savings_usd,
+        {{ bedrock_costs.finops_token_cost('model_usage.cache_write_input_tokens', 'list_prices.cache_write_usd_per_mtok') }}
+        - {{ bedrock_costs.finops_token_cost('model_usage.cache_write_input_tokens', 'list_prices.input_usd_per_mtok') }}
+            as cache_write_premium_usd
+    from model_usage
+    left join list_prices
+        on model_usage.model_id = list_prices.model_id
+        and model_usage.price_scope = list_prices.price_scope
+),
+
+per_app as (
+    -- a sum is NULL when any of its models cannot be priced, never a partial total
+    select
+        valued.app,
+        sum(valued.request_count) as request_count,
+        sum(valued.cached_request_count) as cached_request_count,
+        sum(valued.input_tokens) as input_tokens,
+        sum(valued.cache_read_input_tokens) as cache_read_input_tokens,
+        sum(valued.cache_write_input_tokens) as cache_write_input_tokens,
+        case when count(valued.cache_read_cost_usd) = count(*) then sum(valued.cache_read_cost_usd) end as cache_read_cost_usd,
+        case when count(valued.cache_write_cost_usd) = count(*) then sum(valued.cache_write_cost_usd) end as cache_write_cost_usd,
+        case
+            when count(valued.cache_read_savings_usd) = count(*) then sum(valued.cache_read_savings_usd)
+        end as cache_read_savings_usd,
+        case
+            when count(valued.cache_write_premium_usd) = count(*) then sum(valued.cache_write_premium_usd)
+        end as cache_write_premium_usd
+    from valued
+    group by valued.app
+),
+
+final as (
+    select
+        per_app.app,
+        per_app.request_count,
+        per_app.cached_request_count,
+        per_app.input_tokens,
+        per_app.cache_read_input_tokens,
+        per_app.cache_write_input_tokens,
+        case
+            when per_app.cache_read_input_tokens + per_app.input_tokens > 0
+                then cast(per_app.cache_read_input_tokens as double) / (per_app.cache_read_input_tokens + per_app.input_tokens)
+        end as cache_hit_ratio,
+        case
+            when per_app.cache_write_input_tokens > 0
+                then cast(per_app.cache_read_input_tokens as double) / per_app.cache_write_input_tokens
+        end as reads_per_write_token,
+        per_app.cache_read_cost_usd,
+        per_app.cache_write_cost_usd,
+        per_app.cache_read_savings_usd,
+        per_app.cache_write_premium_usd,
+        per_app.cache_read_savings_usd - per_app.cache_write_premium_usd as net_cache_savings_usd,
+        case
+            when per_app.cache_read_input_tokens = 0 and per_app.cache_write_input_tokens = 0 then 'not_used'
+            when per_app.cache_read_savings_usd - per_app.cache_write_premium_usd is null then 'unpriced'
+            when per_app.cache_read_savings_usd - per_app.cache_write_premium_usd > 0 then 'pays_back'
+            else 'never_pays_back'
+        end as cache_status,
+        {{ window_start }} as window_start_date,
+        {{ as_of }} as window_end_date
+    from per_app
+)
+
+select * from final
