@@ -17,57 +17,52 @@
 
 with
 
-log_lines as (
-    select * from {{ ref('base_bedrock__log_lines') }}
+lines_per_file as (
+    select
+        log_file,
+        log_date,
+        count(*) as raw_line_count,
+        sum(case when line_status = 'record' then 1 else 0 end) as record_count,
+        sum(case when line_status = 'malformed' then 1 else 0 end) as malformed_count,
+        sum(case when line_status = 'skipped' then 1 else 0 end) as skipped_count,
+        sum(case when line_status = 'record' and schema_version <> '1.0' then 1 else 0 end)
+            as unknown_schema_version_count,
+        min(invoked_at) as first_invoked_at,
+        max(invoked_at) as last_invoked_at
+    from {{ ref('base_bedrock__log_lines') }}
     {%- if since_date %}
     where log_date >= date '{{ since_date }}'
     {%- endif %}
+    group by log_file, log_date
 ),
 
-kept_copies as (
-    -- the one copy of each request id that staging kept
+invocations_per_file as (
+    -- staging keeps exactly one copy of each request id, with the file it came from
     select
-        request_id,
-        log_file
+        log_file,
+        count(*) as invocation_count
     from {{ ref('stg_bedrock__invocations') }}
     {%- if since_usage_date %}
     where usage_date >= date '{{ since_usage_date }}'
     {%- endif %}
-),
-
-outcomes as (
-    select
-        log_lines.log_file,
-        log_lines.log_date,
-        log_lines.invoked_at,
-        log_lines.schema_version,
-        case
-            when log_lines.line_status <> 'record' then log_lines.line_status
-            when kept_copies.request_id is not null and log_lines.line_occurrence = 1 then 'invocation'
-            else 'duplicate'
-        end as line_outcome
-    from log_lines
-    left join kept_copies
-        on log_lines.request_id = kept_copies.request_id
-        and log_lines.log_file = kept_copies.log_file
+    group by log_file
 ),
 
 final as (
     select
-        log_file,
-        count(*) as raw_line_count,
-        sum(case when line_outcome = 'invocation' then 1 else 0 end) as invocation_count,
-        sum(case when line_outcome = 'duplicate' then 1 else 0 end) as duplicate_count,
-        sum(case when line_outcome = 'malformed' then 1 else 0 end) as malformed_count,
-        sum(case when line_outcome = 'skipped' then 1 else 0 end) as skipped_count,
-        sum(
-            case when line_outcome in ('invocation', 'duplicate') and schema_version <> '1.0' then 1 else 0 end
-        ) as unknown_schema_version_count,
-        min(invoked_at) as first_invoked_at,
-        max(invoked_at) as last_invoked_at,
-        log_date
-    from outcomes
-    group by log_file, log_date
+        lines_per_file.log_file,
+        lines_per_file.raw_line_count,
+        coalesce(invocations_per_file.invocation_count, 0) as invocation_count,
+        lines_per_file.record_count - coalesce(invocations_per_file.invocation_count, 0) as duplicate_count,
+        lines_per_file.malformed_count,
+        lines_per_file.skipped_count,
+        lines_per_file.unknown_schema_version_count,
+        lines_per_file.first_invoked_at,
+        lines_per_file.last_invoked_at,
+        lines_per_file.log_date
+    from lines_per_file
+    left join invocations_per_file
+        on lines_per_file.log_file = invocations_per_file.log_file
 )
 
 select * from final

@@ -31,11 +31,20 @@ prices as (
     select * from {{ ref('model_pricing') }}
 ),
 
-attributed as (
+model_ids as (
+    -- resolve each distinct modelId once (a few dozen strings), then join the result to the calls
+    select distinct coalesce(model_id_raw, '') as model_id_key
+    from {{ ref('stg_bedrock__invocations') }}
+    {%- if since_date %}
+    where usage_date >= date '{{ since_date }}'
+    {%- endif %}
+),
+
+attributed_model_ids as (
     -- an application profile hides its model: take the profile's model_source instead
     select
-        invocations.*,
-        {{ bedrock_costs.is_application_profile('invocations.model_id_raw') }} as is_application_profile,
+        model_ids.model_id_key,
+        {{ bedrock_costs.is_application_profile('model_ids.model_id_key') }} as is_application_profile,
         profiles.profile_arn as mapped_profile_arn,
         profiles.profile_name,
         profiles.app as profile_app,
@@ -44,38 +53,44 @@ attributed as (
         profiles.environment as profile_environment,
         case
             when profiles.profile_arn is not null then profiles.model_source
-            when {{ bedrock_costs.is_application_profile('invocations.model_id_raw') }} then null
-            else invocations.model_id_raw
+            when {{ bedrock_costs.is_application_profile('model_ids.model_id_key') }} then null
+            else nullif(model_ids.model_id_key, '')
         end as model_reference
-    from invocations
+    from model_ids
     left join profiles
-        on invocations.model_id_raw = profiles.profile_arn
+        on model_ids.model_id_key = profiles.profile_arn
 ),
 
-model_references as (
-    -- normalise each distinct model reference once: a few dozen strings, not regexes per call
+resolved_model_ids as (
     select
-        model_reference,
-        {{ bedrock_costs.canonical_model_id('model_reference') }} as model_id,
-        {{ bedrock_costs.model_price_scope('model_reference') }} as price_scope,
-        {{ bedrock_costs.model_routing_prefix('model_reference') }} as routing_prefix
-    from (select distinct model_reference from attributed) as distinct_references
+        attributed_model_ids.*,
+        {{ bedrock_costs.canonical_model_id('attributed_model_ids.model_reference') }} as model_id,
+        {{ bedrock_costs.model_price_scope('attributed_model_ids.model_reference') }} as price_scope,
+        {{ bedrock_costs.model_routing_prefix('attributed_model_ids.model_reference') }} as routing_prefix,
+        case
+            when not attributed_model_ids.is_application_profile then 'direct'
+            when attributed_model_ids.mapped_profile_arn is null then 'unmapped_profile'
+            else 'profile'
+        end as attribution_status
+    from attributed_model_ids
 ),
 
 resolved as (
     select
-        attributed.*,
-        model_references.model_id,
-        model_references.price_scope,
-        model_references.routing_prefix,
-        case
-            when not attributed.is_application_profile then 'direct'
-            when attributed.mapped_profile_arn is null then 'unmapped_profile'
-            else 'profile'
-        end as attribution_status
-    from attributed
-    left join model_references
-        on attributed.model_reference = model_references.model_reference
+        invocations.*,
+        resolved_model_ids.mapped_profile_arn,
+        resolved_model_ids.profile_name,
+        resolved_model_ids.profile_app,
+        resolved_model_ids.profile_team,
+        resolved_model_ids.profile_cost_center,
+        resolved_model_ids.profile_environment,
+        resolved_model_ids.model_id,
+        resolved_model_ids.price_scope,
+        resolved_model_ids.routing_prefix,
+        resolved_model_ids.attribution_status
+    from invocations
+    inner join resolved_model_ids
+        on coalesce(invocations.model_id_raw, '') = resolved_model_ids.model_id_key
 ),
 
 priced as (
