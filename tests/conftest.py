@@ -127,3 +127,19 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
     run = project.dbt("build")
     assert run.success, "\n".join(m for m in run.messages if "ERROR" in m or "FAIL" in m)
     return project
+
+
+def assert_same_rows(actual: list[dict[str, Any]], expected: list[dict[str, Any]], label: str = "") -> None:
+    """The same rows in any order; floats (sums of doubles, whose last bits depend on the order
+    of summation) equal to within 1e-9, everything else exactly."""
+    def key(row: dict[str, Any]) -> tuple:
+        return tuple(str(v) for k, v in sorted(row.items()) if not isinstance(v, float))
+
+    assert len(actual) == len(expected), (label, len(actual), len(expected))
+    for got, want in zip(sorted(actual, key=key), sorted(expected, key=key)):
+        assert got.keys() == want.keys(), label
+        for column, value in want.items():
+            if isinstance(value, float) or isinstance(got[column], float):
+                assert got[column] == pytest.approx(value, abs=1e-9), (label, column, want)
+            else:
+                assert got[column] == value, (label, column, want)

@@ -18,7 +18,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from conftest import REPO, Project
+from conftest import REPO, Project, assert_same_rows
 
 sys.path.insert(0, str(REPO / "scripts"))
 import compile_athena  # noqa: E402
@@ -203,20 +203,12 @@ def athena_models(compiled: dict[str, Path], logs: Path) -> dict[tuple[str, str]
     return out
 
 
-def rows_key(rows: list[dict]) -> list[tuple]:
-    """Rows as sorted tuples; floats rounded to 1e-9 (sums of doubles depend on their order)."""
-    return sorted(tuple((k, round(v, 9) if isinstance(v, float) else str(v)) for k, v in sorted(row.items()))
-                  for row in rows)
-
-
 def test_athena_models_give_the_duckdb_results(compiled: dict[str, Path], sample: Project) -> None:
     """Every table model (staging, marts and any later ones), row for row."""
     athena = athena_models(compiled, sample.logs)
     assert {name for _, name in athena} >= set(MARTS) | {"stg_bedrock__invocations"}
     for (suffix, name), rows in athena.items():
-        duck = sample.query_rows(f"select * from main{suffix}.{name}")
-        assert len(rows) == len(duck), name
-        assert rows_key(rows) == rows_key(duck), name
+        assert_same_rows(rows, sample.query_rows(f"select * from main{suffix}.{name}"), name)
 
 
 def test_semantic_check_catches_a_wrong_macro(compiled: dict[str, Path], sample: Project) -> None:
