@@ -20,27 +20,16 @@ priced as (
     {%- endif %}
 ),
 
-invocations as (
-    select * from {{ ref('stg_bedrock__invocations') }}
-    {%- if since_date %}
-    where usage_date >= date '{{ since_date }}'
-    {%- endif %}
-),
-
 with_metadata as (
-    -- joined on usage_date too: a date filter on one side then prunes both on Athena
     select
         priced.*,
-        {{ bedrock_costs.metadata_value('invocations.request_metadata', metadata_keys['end_user']) }} as metadata_end_user,
-        {{ bedrock_costs.metadata_value('invocations.request_metadata', metadata_keys['app']) }} as metadata_app,
-        {{ bedrock_costs.metadata_value('invocations.request_metadata', metadata_keys['team']) }} as metadata_team,
-        {{ bedrock_costs.metadata_value('invocations.request_metadata', metadata_keys['cost_center']) }} as metadata_cost_center,
-        {{ bedrock_costs.metadata_value('invocations.request_metadata', metadata_keys['environment']) }} as metadata_environment,
-        {{ bedrock_costs.metadata_value('invocations.request_metadata', metadata_keys['tenant']) }} as metadata_tenant
+        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['end_user']) }} as metadata_end_user,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['app']) }} as metadata_app,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['team']) }} as metadata_team,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['cost_center']) }} as metadata_cost_center,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['environment']) }} as metadata_environment,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['tenant']) }} as metadata_tenant
     from priced
-    inner join invocations
-        on priced.request_id = invocations.request_id
-        and priced.usage_date = invocations.usage_date
 ),
 
 resolved as (

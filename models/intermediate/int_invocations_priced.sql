@@ -153,6 +153,7 @@ final as (
         priced.cache_read_input_tokens,
         priced.cache_write_input_tokens,
         priced.error_code,
+        priced.request_metadata,
         priced.input_cost_usd,
         priced.output_cost_usd,
         priced.cache_read_cost_usd,
