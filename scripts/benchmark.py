@@ -75,6 +75,7 @@ class Results:
     days: int
     steps: dict[str, Step] = field(default_factory=dict)
     verified: bool | None = None
+    slowest_nodes: list[tuple[str, float]] = field(default_factory=list)
 
     def ratio(self, a: str, b: str) -> float:
         return self.steps[a].seconds / self.steps[b].seconds
@@ -124,6 +125,14 @@ def dbt_build(env: dict[str, str], target: Path, *flags: str) -> tuple[float, fl
                   *flags], env)
 
 
+def slowest_nodes(run_results: Path, top: int = 10) -> list[tuple[str, float]]:
+    """The nodes of a dbt run that took longest, from its run_results.json."""
+    results = json.loads(run_results.read_text())["results"]
+    timed_nodes = sorted(((r["unique_id"].split(".")[2], r["execution_time"]) for r in results),
+                         key=lambda item: item[1], reverse=True)
+    return timed_nodes[:top]
+
+
 def mart_rows(database: Path) -> dict[str, list[tuple]]:
     """Each mart's rows, sorted on their non-float values."""
     with duckdb.connect(str(database), read_only=True) as con:
@@ -163,6 +172,7 @@ def run(records: int, days: int, scratch: Path, verify: bool) -> Results:
     progress("dbt build --full-refresh")
     seconds, rss = dbt_build(env, scratch / "target", "--full-refresh")
     results.steps["full"] = Step("dbt build --full-refresh", seconds, rss)
+    results.slowest_nodes = slowest_nodes(scratch / "target" / "run_results.json")
 
     progress("adding one day of logs")
     generate(logs, max(1, records // days), 1, start + timedelta(days=days))
@@ -243,6 +253,12 @@ Targets are ratios taken within one run on the same files, so they hold across m
 | target | measured | limit | met |
 |---|---:|---:|:---:|
 """ + "\n".join(f"| {name} | {got} | {limit} | {'yes' if ok else '**no**'} |" for name, got, limit, ok in checks) + f"""
+
+Where the full build spends its time (the slowest nodes; dbt runs two at a time):
+
+| node | seconds |
+|---|---:|
+""" + "\n".join(f"| {name[:70]} | {seconds:.1f} |" for name, seconds in results.slowest_nodes) + f"""
 
 P4 (data tests never re-read raw JSON) holds by construction: the raw files are read only by
 `base_bedrock__log_lines`; every test and every later model reads tables.
