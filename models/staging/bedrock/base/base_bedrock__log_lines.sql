@@ -1,6 +1,6 @@
 {{
     config(
-        unique_key='line_id',
+        unique_key=['log_file', 'request_id', 'line_occurrence'],
         partitioned_by=['log_date'],
     )
 }}
@@ -72,7 +72,6 @@ classified as (
 
 final as (
     select
-        log_file || '#' || coalesce(request_id, '') || '#' || cast(line_occurrence as varchar) as line_id,
         log_file,
         log_hour,
         cast(
@@ -81,7 +80,8 @@ final as (
         line_status,
         line_occurrence,
         schema_version,
-        request_id,
+        -- '' when the line has none, so (log_file, request_id, line_occurrence) is a key
+        coalesce(request_id, '') as request_id,
         invoked_at,
         account_id,
         aws_region,
