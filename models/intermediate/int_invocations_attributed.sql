@@ -35,6 +35,14 @@ with_metadata as (
 resolved as (
     select
         with_metadata.*,
+        {{ bedrock_costs.attribution_precedence('app') }} as resolved_app,
+        {{ bedrock_costs.attribution_precedence('team') }} as resolved_team,
+        {{ bedrock_costs.attribution_precedence('cost_center') }} as resolved_cost_center,
+        {{ bedrock_costs.attribution_precedence('environment') }} as resolved_environment,
+        {{ bedrock_costs.attribution_conflict('app') }} as app_conflict,
+        {{ bedrock_costs.attribution_conflict('team') }} as team_conflict,
+        {{ bedrock_costs.attribution_conflict('cost_center') }} as cost_center_conflict,
+        {{ bedrock_costs.attribution_conflict('environment') }} as environment_conflict,
         case
             when with_metadata.attribution_status = 'profile' then 'profile'
             when with_metadata.metadata_app is not null then 'request_metadata'
@@ -43,43 +51,7 @@ resolved as (
         case
             when with_metadata.metadata_end_user is not null then 'request_metadata'
             else 'iam_identity'
-        end as end_user_source,
-        case
-            when with_metadata.attribution_status = 'profile'
-                then coalesce(with_metadata.app, with_metadata.metadata_app, 'unattributed')
-            else coalesce(with_metadata.metadata_app, 'unattributed')
-        end as resolved_app,
-        case
-            when with_metadata.attribution_status = 'profile'
-                then coalesce(with_metadata.team, with_metadata.metadata_team, 'unattributed')
-            else coalesce(with_metadata.metadata_team, 'unattributed')
-        end as resolved_team,
-        case
-            when with_metadata.attribution_status = 'profile'
-                then coalesce(with_metadata.cost_center, with_metadata.metadata_cost_center, 'unattributed')
-            else coalesce(with_metadata.metadata_cost_center, 'unattributed')
-        end as resolved_cost_center,
-        case
-            when with_metadata.attribution_status = 'profile'
-                then coalesce(with_metadata.environment, with_metadata.metadata_environment, 'unattributed')
-            else coalesce(with_metadata.metadata_environment, 'unattributed')
-        end as resolved_environment,
-        case
-            when with_metadata.attribution_status = 'profile' and with_metadata.app <> with_metadata.metadata_app then 1
-            else 0
-        end as app_conflict,
-        case
-            when with_metadata.attribution_status = 'profile' and with_metadata.team <> with_metadata.metadata_team then 1
-            else 0
-        end as team_conflict,
-        case
-            when with_metadata.attribution_status = 'profile' and with_metadata.cost_center <> with_metadata.metadata_cost_center then 1
-            else 0
-        end as cost_center_conflict,
-        case
-            when with_metadata.attribution_status = 'profile' and with_metadata.environment <> with_metadata.metadata_environment then 1
-            else 0
-        end as environment_conflict
+        end as end_user_source
     from with_metadata
 ),
 
