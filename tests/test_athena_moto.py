@@ -1,8 +1,9 @@
 """The athena target, run through dbt-athena against moto_server: seed, create the log table,
 build, then an incremental and a full-refresh run. moto records the SQL without running it, so
 the tests read what Athena would have been asked: the log table's partition projection, and a
-read of the raw logs pruned to the lookback window's log_hour partitions on the incremental run
-only (the cutoff coming from max(<date column>) of the table, answered by moto)."""
+read of the raw logs pruned to the lookback window's log_hour partitions, skipping the files already
+stored, on the incremental run only (the cutoff coming from max(<date column>) of the table,
+answered by moto)."""
 
 from __future__ import annotations
 
@@ -189,7 +190,11 @@ def test_incremental_log_read_is_pruned_to_the_lookback_window(athena: AthenaRun
         values = [row["Data"][0]["VarCharValue"] for row in result["ResultSet"]["Rows"]]
         assert values == ["_col0", LAST_BUILT_DAY]
         assert log_hour_filters(read.sql) == [f"log_hour >= '{CUTOFF_HOUR}'"]
-        one(queries, rf"^merge into {re.escape(model)} as target using {re.escape(tmp)} as src")
+        # files already stored are skipped, and the new lines are appended, not merged
+        skipped = sqlglot.parse_one(read.sql, dialect="athena").find(exp.Exists)
+        assert skipped is not None and model.replace('"', '') in skipped.sql(dialect="athena").replace('"', '')
+        one(queries, rf"^insert into {re.escape(model)}[\s\S]* from {re.escape(tmp)}")
+        assert not [query for query in queries if re.search(rf"^merge into {re.escape(model)}", query.sql, re.I)]
 
 
 @pytest.mark.parametrize("phase", ["build", "full_refresh"])

@@ -1,18 +1,22 @@
 {{
     config(
-        unique_key=['log_file', 'request_id', 'line_occurrence'],
+        incremental_strategy=('append' if target.type == 'athena' else 'delete+insert'),
+        unique_key=(none if target.type == 'athena' else 'log_file'),
         partitioned_by=['log_date'],
     )
 }}
 
-{#- The raw logs are parsed here, once. On an incremental run only the day folders inside the
-    lookback window are read; their lines replace the ones read before. -#}
+{#- The raw logs are parsed here, once, and each log file is read once: an incremental run reads
+    only the files of the lookback window's day folders that are not in this table yet (Bedrock
+    writes a log object once and never rewrites it). The rows are appended; on DuckDB a file that
+    is read again anyway replaces its earlier lines. -#}
 {%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
 
 with
 
 log_records as (
-    {{ bedrock_costs.invocation_log_records(source('bedrock', 'invocation_logs'), since_date) }}
+    {{ bedrock_costs.invocation_log_records(
+        source('bedrock', 'invocation_logs'), since_date, loaded_files=(this if since_date else none)) }}
 ),
 
 parsed as (
@@ -62,11 +66,7 @@ classified as (
                 or cache_read_input_tokens < 0 or cache_write_input_tokens < 0
                 then 'malformed'
             else 'record'
-        end as line_status,
-        row_number() over (
-            partition by log_file, request_id
-            order by event_timestamp
-        ) as line_occurrence
+        end as line_status
     from parsed
 ),
 
@@ -78,9 +78,8 @@ final as (
             substr(log_hour, 1, 4) || '-' || substr(log_hour, 6, 2) || '-' || substr(log_hour, 9, 2) as date
         ) as log_date,
         line_status,
-        line_occurrence,
         schema_version,
-        -- '' when the line has none, so (log_file, request_id, line_occurrence) is a key
+        -- '' when the line has none
         coalesce(request_id, '') as request_id,
         invoked_at,
         account_id,
