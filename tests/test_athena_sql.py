@@ -213,9 +213,12 @@ def test_athena_models_give_the_duckdb_results(compiled: dict[str, Path], sample
 
 def test_semantic_check_catches_a_wrong_macro(compiled: dict[str, Path], sample: Project) -> None:
     """Guard for the guard: break the Athena regex semantics and the marts must differ."""
-    athena_sql = model_sql(compiled, "full", "stg_bedrock__invocations").replace(
-        '"awsdatacatalog"."bedrock_costs_staging"."base_bedrock__log_lines"',
-        f"({model_sql(compiled, 'full', 'base_bedrock__log_lines')})")
+    base = f"({model_sql(compiled, 'full', 'base_bedrock__log_lines')})"
+    base_ref = '"awsdatacatalog"."bedrock_costs_staging"."base_bedrock__log_lines"'
+    callers = f"({model_sql(compiled, 'full', 'base_bedrock__callers').replace(base_ref, base)})"
+    athena_sql = (model_sql(compiled, "full", "stg_bedrock__invocations")
+                  .replace('"awsdatacatalog"."bedrock_costs_staging"."base_bedrock__callers"', callers)
+                  .replace(base_ref, base))
     broken = athena_sql.replace("(?:.*/)?([^/]+)$", "(.+)$")  # IAM user names would keep their path
     assert broken != athena_sql
     con = duckdb.connect()

@@ -18,7 +18,7 @@ with
 
 duplicated_ids as (
     -- a record delivered twice counts once; few request ids are, so find them first with a
-    -- narrow aggregate (no window over every column: this scales to millions of rows)
+    -- narrow aggregate (no window over every line: this scales to millions of rows)
     select log_lines.request_id
     from {{ ref('base_bedrock__log_lines') }} as log_lines
     where {{ log_lines_in_window }}
@@ -26,68 +26,68 @@ duplicated_ids as (
     having count(*) > 1
 ),
 
-kept_copies as (
-    -- for those, the copy in the latest file wins
+single_copies as (
+    -- the others, through an uncorrelated NOT IN: the engine hashes the few duplicates, never
+    -- the millions of lines
     select
-        log_lines.request_id,
-        max(log_lines.log_file) as log_file
+        log_lines.*,
+        1 as copy_rank
+    from {{ ref('base_bedrock__log_lines') }} as log_lines
+    where
+        {{ log_lines_in_window }}
+        and log_lines.request_id not in (select duplicated_ids.request_id from duplicated_ids)
+),
+
+ranked_copies as (
+    -- for the duplicated ones, the copy in the latest file wins (any copy of a same-file repeat)
+    select
+        log_lines.*,
+        row_number() over (
+            partition by log_lines.request_id
+            order by log_lines.log_file desc, log_lines.invoked_at asc
+        ) as copy_rank
     from {{ ref('base_bedrock__log_lines') }} as log_lines
     inner join duplicated_ids
         on log_lines.request_id = duplicated_ids.request_id
     where {{ log_lines_in_window }}
-    group by log_lines.request_id
+),
+
+log_records as (
+    select * from single_copies
+    union all
+    select * from ranked_copies
+    where copy_rank = 1
 ),
 
 callers as (
-    -- parse each distinct identity once: a few hundred ARNs, not one regex per call
-    select
-        distinct_callers.caller_arn,
-        {{ bedrock_costs.caller_name('distinct_callers.caller_arn') }} as caller_name,
-        {{ bedrock_costs.caller_type('distinct_callers.caller_arn') }} as caller_type,
-        {{ bedrock_costs.caller_role('distinct_callers.caller_arn') }} as caller_role
-    from (
-        select distinct log_lines.caller_arn
-        from {{ ref('base_bedrock__log_lines') }} as log_lines
-        where {{ log_lines_in_window }}
-    ) as distinct_callers
+    select * from {{ ref('base_bedrock__callers') }}
 ),
 
 final as (
     select
-        log_lines.request_id,
-        log_lines.invoked_at,
-        cast(log_lines.invoked_at as date) as usage_date,
-        log_lines.account_id,
-        log_lines.aws_region,
-        log_lines.inference_region,
-        log_lines.api_operation,
-        log_lines.model_id_raw,
-        log_lines.caller_arn,
+        log_records.request_id,
+        log_records.invoked_at,
+        cast(log_records.invoked_at as date) as usage_date,
+        log_records.account_id,
+        log_records.aws_region,
+        log_records.inference_region,
+        log_records.api_operation,
+        log_records.model_id_raw,
+        log_records.caller_arn,
         coalesce(callers.caller_name, {{ bedrock_costs.caller_name('cast(null as varchar)') }}) as caller_name,
         coalesce(callers.caller_type, {{ bedrock_costs.caller_type('cast(null as varchar)') }}) as caller_type,
         callers.caller_role,
-        log_lines.input_tokens,
-        log_lines.output_tokens,
-        log_lines.cache_read_input_tokens,
-        log_lines.cache_write_input_tokens,
-        log_lines.error_code,
-        log_lines.request_metadata,
-        log_lines.schema_version,
-        log_lines.log_file
-    from {{ ref('base_bedrock__log_lines') }} as log_lines
+        log_records.input_tokens,
+        log_records.output_tokens,
+        log_records.cache_read_input_tokens,
+        log_records.cache_write_input_tokens,
+        log_records.error_code,
+        log_records.request_metadata,
+        log_records.schema_version,
+        log_records.log_file
+    from log_records
     left join callers
-        on log_lines.caller_arn = callers.caller_arn
-    where
-        {{ log_lines_in_window }}
-        and log_lines.line_occurrence = 1
-        -- an anti-join, so the engine hashes the few duplicates, never the millions of lines
-        and not exists (
-            select 1
-            from kept_copies
-            where
-                kept_copies.request_id = log_lines.request_id
-                and kept_copies.log_file <> log_lines.log_file
-        )
+        on log_records.caller_arn = callers.caller_arn
 )
 
 select * from final
