@@ -1,23 +1,11 @@
-{{
-    config(
-        unique_key='request_id',
-        partitioned_by=['usage_date'],
-    )
-}}
-
 {#- Precedence, per field: a mapped profile's tag, then requestMetadata, then the fallback
     ('unattributed' for app/team/cost_center/environment, the IAM caller for end_user). -#}
 {%- set metadata_keys = bedrock_costs.finops_metadata_keys() %}
-{#- incremental like int_invocations_priced: the extra day covers records that spilled into the next day's folder -#}
-{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
 
 with
 
 priced as (
     select * from {{ ref('int_invocations_priced') }}
-    {%- if since_date %}
-    where usage_date >= date '{{ since_date }}'
-    {%- endif %}
 ),
 
 with_metadata as (

@@ -1,26 +1,11 @@
-{{
-    config(
-        unique_key='request_id',
-        partitioned_by=['usage_date'],
-    )
-}}
-
 {%- set cache_write_price = 'cache_write_1h_usd_per_mtok' if var('bedrock_costs_cache_write_ttl') == '1h' else 'cache_write_usd_per_mtok' %}
-{#- the extra day covers records that spilled into the next day's folder -#}
-{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
+{#- A view: each mart's filter on usage_date reaches the staging scan. The modelIds are resolved
+    once per distinct value in int_model_ids, a small table the calls are joined to. -#}
 
 with
 
 invocations as (
     select * from {{ ref('stg_bedrock__invocations') }}
-    {%- if since_date %}
-    where usage_date >= date '{{ since_date }}'
-    {%- endif %}
-),
-
-profiles as (
-    select * from {{ ref('profile_map') }}
-    where profile_arn is not null
 ),
 
 callers as (
@@ -31,48 +16,8 @@ prices as (
     select * from {{ ref('model_pricing') }}
 ),
 
-model_ids as (
-    -- resolve each distinct modelId once (a few dozen strings), then join the result to the calls
-    select distinct coalesce(model_id_raw, '') as model_id_key
-    from {{ ref('stg_bedrock__invocations') }}
-    {%- if since_date %}
-    where usage_date >= date '{{ since_date }}'
-    {%- endif %}
-),
-
-attributed_model_ids as (
-    -- an application profile hides its model: take the profile's model_source instead
-    select
-        model_ids.model_id_key,
-        {{ bedrock_costs.is_application_profile('model_ids.model_id_key') }} as is_application_profile,
-        profiles.profile_arn as mapped_profile_arn,
-        profiles.profile_name,
-        profiles.app as profile_app,
-        profiles.team as profile_team,
-        profiles.cost_center as profile_cost_center,
-        profiles.environment as profile_environment,
-        case
-            when profiles.profile_arn is not null then profiles.model_source
-            when {{ bedrock_costs.is_application_profile('model_ids.model_id_key') }} then null
-            else nullif(model_ids.model_id_key, '')
-        end as model_reference
-    from model_ids
-    left join profiles
-        on model_ids.model_id_key = profiles.profile_arn
-),
-
 resolved_model_ids as (
-    select
-        attributed_model_ids.*,
-        {{ bedrock_costs.canonical_model_id('attributed_model_ids.model_reference') }} as model_id,
-        {{ bedrock_costs.model_price_scope('attributed_model_ids.model_reference') }} as price_scope,
-        {{ bedrock_costs.model_routing_prefix('attributed_model_ids.model_reference') }} as routing_prefix,
-        case
-            when not attributed_model_ids.is_application_profile then 'direct'
-            when attributed_model_ids.mapped_profile_arn is null then 'unmapped_profile'
-            else 'profile'
-        end as attribution_status
-    from attributed_model_ids
+    select * from {{ ref('int_model_ids') }}
 ),
 
 resolved as (

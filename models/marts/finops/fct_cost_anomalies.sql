@@ -26,11 +26,27 @@ list_prices as (
 ),
 
 hourly_calls as (
+    -- calls per hour and per the dimensions below: a small set that several steps read
     select
-        invocations.*,
+        invocations.app,
+        coalesce(invocations.caller_arn, 'unknown') as caller_key,
+        invocations.caller_arn,
+        invocations.caller_name,
+        invocations.model_id,
+        invocations.attribution_status,
         {{ dbt.date_trunc('hour', 'invocations.invoked_at') }} as hour_start_at,
-        coalesce(invocations.caller_arn, 'unknown') as caller_key
+        invocations.usage_date,
+        count(*) as request_count,
+        sum(invocations.cost_usd) as cost_usd
     from invocations
+    group by
+        invocations.app,
+        invocations.caller_arn,
+        invocations.caller_name,
+        invocations.model_id,
+        invocations.attribution_status,
+        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }},
+        invocations.usage_date
 ),
 
 hourly as (
@@ -41,7 +57,7 @@ hourly as (
         hourly_calls.app as entity_name,
         hourly_calls.hour_start_at,
         hourly_calls.usage_date,
-        count(*) as request_count,
+        cast(sum(hourly_calls.request_count) as bigint) as request_count,
         coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd
     from hourly_calls
     group by hourly_calls.app, hourly_calls.hour_start_at, hourly_calls.usage_date
@@ -52,7 +68,7 @@ hourly as (
         max(coalesce(hourly_calls.caller_name, hourly_calls.caller_key)) as entity_name,
         hourly_calls.hour_start_at,
         hourly_calls.usage_date,
-        count(*) as request_count,
+        cast(sum(hourly_calls.request_count) as bigint) as request_count,
         coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd
     from hourly_calls
     group by hourly_calls.caller_key, hourly_calls.hour_start_at, hourly_calls.usage_date
@@ -251,31 +267,44 @@ new_spender_pairs as (
         and first_direct_use.first_usage_date > history_start.first_usage_date
 ),
 
-new_spenders as (
+new_spender_hours as (
+    -- the direct spend of each new pair, per hour, from its first day on
     select
-        cast('new_spender' as varchar) as anomaly_type,
-        cast('caller' as varchar) as dimension,
-        hourly_calls.caller_key as entity_key,
+        hourly_calls.caller_key,
         max(coalesce(hourly_calls.caller_name, hourly_calls.caller_key)) as entity_name,
         hourly_calls.model_id,
-        min(hourly_calls.hour_start_at) as started_at,
-        {{ dbt.dateadd('hour', 1, 'max(hourly_calls.hour_start_at)') }} as ended_at,
-        count(distinct hourly_calls.hour_start_at) as hour_count,
-        count(*) as request_count,
-        coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd,
-        cast(null as double) as expected_cost_usd,
-        cast(null as double) as baseline_hourly_usd,
-        cast(null as double) as baseline_mad_usd,
-        cast(null as bigint) as baseline_hour_count,
-        max(hourly_calls.cost_usd) as peak_hourly_cost_usd,
-        cast(null as double) as max_robust_z
+        hourly_calls.hour_start_at,
+        cast(sum(hourly_calls.request_count) as bigint) as request_count,
+        coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd
     from hourly_calls
     inner join new_spender_pairs
         on hourly_calls.caller_arn = new_spender_pairs.caller_arn
         and hourly_calls.model_id = new_spender_pairs.model_id
         and hourly_calls.usage_date >= new_spender_pairs.first_usage_date
     where hourly_calls.attribution_status = 'direct'
-    group by hourly_calls.caller_key, hourly_calls.model_id
+    group by hourly_calls.caller_key, hourly_calls.model_id, hourly_calls.hour_start_at
+),
+
+new_spenders as (
+    select
+        cast('new_spender' as varchar) as anomaly_type,
+        cast('caller' as varchar) as dimension,
+        new_spender_hours.caller_key as entity_key,
+        max(new_spender_hours.entity_name) as entity_name,
+        new_spender_hours.model_id,
+        min(new_spender_hours.hour_start_at) as started_at,
+        {{ dbt.dateadd('hour', 1, 'max(new_spender_hours.hour_start_at)') }} as ended_at,
+        count(*) as hour_count,
+        cast(sum(new_spender_hours.request_count) as bigint) as request_count,
+        sum(new_spender_hours.cost_usd) as cost_usd,
+        cast(null as double) as expected_cost_usd,
+        cast(null as double) as baseline_hourly_usd,
+        cast(null as double) as baseline_mad_usd,
+        cast(null as bigint) as baseline_hour_count,
+        max(new_spender_hours.cost_usd) as peak_hourly_cost_usd,
+        cast(null as double) as max_robust_z
+    from new_spender_hours
+    group by new_spender_hours.caller_key, new_spender_hours.model_id
 ),
 
 anomalies as (
