@@ -10,18 +10,18 @@
 select
     coalesce(model_id, model_id_raw) as unpriced_model,
     price_scope,
-    count(*) as request_count,
-    sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_tokens,
+    sum(unpriced_request_count) as request_count,
+    sum(unpriced_tokens) as total_tokens,
     min(usage_date) as first_date,
     max(usage_date) as last_date
-from {{ ref('int_invocations_priced') }}
-where cost_usd is null
+from {{ ref('int_hourly_usage') }}
+where unpriced_request_count > 0
 group by coalesce(model_id, model_id_raw), price_scope
 {%- endset %}
 
 {#- Offline compilation (no warehouse) skips the listing; it only lists what a real run finds. -#}
 {%- if execute and var('bedrock_costs_offline_incremental', none) is none
-    and load_relation(ref('int_invocations_priced')) is not none %}
+    and load_relation(ref('int_hourly_usage')) is not none %}
     {%- for row in run_query(unpriced_sql).rows %}
         {{- log('UNPRICED: ' ~ row[0] ~ ' (scope ' ~ row[1] ~ '): ' ~ row[2] ~ ' requests, ' ~ row[3] ~ ' tokens, ' ~ row[4] ~ ' to ' ~ row[5] ~ ' - add a row to seeds/model_pricing.csv', info=true) }}
     {%- endfor %}

@@ -4,9 +4,9 @@
 
 select
     model_id_raw as profile_arn,
-    count(*) as request_count,
+    sum(request_count) as request_count,
     sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_tokens,
-    sum(cost_usd) as cost_usd
-from {{ ref('int_invocations_priced') }}
+    sum(priced_cost_usd) as cost_usd
+from {{ ref('int_hourly_usage') }}
 where attribution_status = 'unmapped_profile'
 group by model_id_raw

@@ -86,7 +86,7 @@ def test_precedence_profile_tags_then_metadata_then_identity(attributed: tuple[P
 
 def test_conflicts_are_counted_by_a_warning_test(attributed: tuple[Project, DbtRun]) -> None:
     _, run = attributed
-    name = "bedrock_costs_metadata_conflicts_int_invocations_attributed_"
+    name = "bedrock_costs_metadata_conflicts_int_hourly_usage_"
     assert run.statuses()[name] == "warn"
     # (support-chat-prod, app), (support-chat-prod, team), (code-review-bot, app)
     assert any(f"Got 3 results, configured to warn" in m for m in run.messages), failures(run)

@@ -62,6 +62,11 @@ final as (
         resolved_team as team,
         resolved_cost_center as cost_center,
         resolved_environment as environment,
+        -- the profile tags alone, as int_invocations_priced has them (what AWS tag reports show)
+        app as tag_app,
+        team as tag_team,
+        cost_center as tag_cost_center,
+        environment as tag_environment,
         app_source,
         metadata_tenant as tenant,
         coalesce(metadata_end_user, caller_name) as end_user,

@@ -3,6 +3,6 @@
     'app',
     'team',
     'aws_region',
-    {'name': 'geo_pool', 'expression': "coalesce(invocations.routing_prefix, 'in_region')"},
-    {'name': 'serving_region', 'expression': 'coalesce(invocations.inference_region, invocations.aws_region)'},
+    {'name': 'geo_pool', 'expression': "coalesce(hourly_usage.routing_prefix, 'in_region')"},
+    {'name': 'serving_region', 'expression': 'coalesce(hourly_usage.inference_region, hourly_usage.aws_region)'},
 ]) }}

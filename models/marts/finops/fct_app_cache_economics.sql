@@ -6,9 +6,9 @@
 
 with
 
-invocations as (
+hourly_usage as (
     -- the window only: bedrock_costs_finops_window_days up to the as-of date
-    select * from {{ ref('int_invocations_attributed') }}
+    select * from {{ ref('int_hourly_usage') }}
     where
         usage_date >= {{ window_start }}
         and usage_date <= {{ as_of }}
@@ -20,24 +20,18 @@ list_prices as (
 
 model_usage as (
     select
-        invocations.app,
-        invocations.model_id,
-        invocations.price_scope,
-        count(*) as request_count,
-        sum(
-            case when invocations.cache_read_input_tokens + invocations.cache_write_input_tokens > 0 then 1 else 0 end
-        ) as cached_request_count,
-        sum(invocations.input_tokens) as input_tokens,
-        sum(invocations.cache_read_input_tokens) as cache_read_input_tokens,
-        sum(invocations.cache_write_input_tokens) as cache_write_input_tokens,
-        case
-            when count(invocations.cache_read_cost_usd) = count(*) then sum(invocations.cache_read_cost_usd)
-        end as cache_read_cost_usd,
-        case
-            when count(invocations.cache_write_cost_usd) = count(*) then sum(invocations.cache_write_cost_usd)
-        end as cache_write_cost_usd
-    from invocations
-    group by invocations.app, invocations.model_id, invocations.price_scope
+        hourly_usage.app,
+        hourly_usage.model_id,
+        hourly_usage.price_scope,
+        sum(hourly_usage.request_count) as request_count,
+        sum(hourly_usage.cached_request_count) as cached_request_count,
+        sum(hourly_usage.input_tokens) as input_tokens,
+        sum(hourly_usage.cache_read_input_tokens) as cache_read_input_tokens,
+        sum(hourly_usage.cache_write_input_tokens) as cache_write_input_tokens,
+        {{ bedrock_costs.complete_sum('hourly_usage.cache_read_cost_usd') }} as cache_read_cost_usd,
+        {{ bedrock_costs.complete_sum('hourly_usage.cache_write_cost_usd') }} as cache_write_cost_usd
+    from hourly_usage
+    group by hourly_usage.app, hourly_usage.model_id, hourly_usage.price_scope
 ),
 
 valued as (

@@ -8,9 +8,9 @@
 
 with
 
-invocations as (
+hourly_usage as (
     -- the detection days and the baseline days before them, nothing older
-    select * from {{ ref('int_invocations_attributed') }}
+    select * from {{ ref('int_hourly_usage') }}
     where
         usage_date >= {{ scan_start }}
         and usage_date <= {{ as_of }}
@@ -26,27 +26,27 @@ list_prices as (
 ),
 
 hourly_calls as (
-    -- calls per hour and per the dimensions below: a small set that several steps read
+    -- spend per hour and per the dimensions below (a small set that several steps read)
     select
-        invocations.app,
-        coalesce(invocations.caller_arn, 'unknown') as caller_key,
-        invocations.caller_arn,
-        invocations.caller_name,
-        invocations.model_id,
-        invocations.attribution_status,
-        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }} as hour_start_at,
-        invocations.usage_date,
-        count(*) as request_count,
-        sum(invocations.cost_usd) as cost_usd
-    from invocations
+        hourly_usage.app,
+        coalesce(hourly_usage.caller_arn, 'unknown') as caller_key,
+        hourly_usage.caller_arn,
+        hourly_usage.caller_name,
+        hourly_usage.model_id,
+        hourly_usage.attribution_status,
+        hourly_usage.hour_start_at,
+        hourly_usage.usage_date,
+        sum(hourly_usage.request_count) as request_count,
+        sum(hourly_usage.priced_cost_usd) as cost_usd
+    from hourly_usage
     group by
-        invocations.app,
-        invocations.caller_arn,
-        invocations.caller_name,
-        invocations.model_id,
-        invocations.attribution_status,
-        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }},
-        invocations.usage_date
+        hourly_usage.app,
+        hourly_usage.caller_arn,
+        hourly_usage.caller_name,
+        hourly_usage.model_id,
+        hourly_usage.attribution_status,
+        hourly_usage.hour_start_at,
+        hourly_usage.usage_date
 ),
 
 hourly as (

@@ -2,5 +2,5 @@
 {{ bedrock_costs.daily_cost_mart(
     ['app', 'team', 'cost_center', 'environment', 'app_source', 'tenant', 'end_user', 'end_user_source',
      'caller_arn', 'caller_name', 'model_id'],
-    source_model='int_invocations_attributed',
+    attribution='request_metadata',
 ) }}

@@ -8,9 +8,9 @@
 
 with
 
-invocations as (
+hourly_usage as (
     -- the window only: bedrock_costs_finops_window_days up to the as-of date
-    select * from {{ ref('int_invocations_attributed') }}
+    select * from {{ ref('int_hourly_usage') }}
     where
         usage_date >= {{ window_start }}
         and usage_date <= {{ as_of }}
@@ -28,17 +28,17 @@ list_prices as (
 located as (
     -- where the data is processed: the profile's pool, or the geography of the in-region region
     select
-        invocations.*,
+        hourly_usage.*,
         case
-            when invocations.routing_prefix is not null then invocations.routing_prefix
-            when invocations.aws_region like 'eu-%' then 'eu'
-            when invocations.aws_region like 'ap-%' then 'apac'
-            when invocations.aws_region like 'us-gov-%' then 'us-gov'
-            when invocations.aws_region like 'us-%' then 'us'
-            when invocations.aws_region like 'ca-%' then 'ca'
-            else invocations.aws_region
+            when hourly_usage.routing_prefix is not null then hourly_usage.routing_prefix
+            when hourly_usage.aws_region like 'eu-%' then 'eu'
+            when hourly_usage.aws_region like 'ap-%' then 'apac'
+            when hourly_usage.aws_region like 'us-gov-%' then 'us-gov'
+            when hourly_usage.aws_region like 'us-%' then 'us'
+            when hourly_usage.aws_region like 'ca-%' then 'ca'
+            else hourly_usage.aws_region
         end as geography
-    from invocations
+    from hourly_usage
 ),
 
 token_mix as (
@@ -48,12 +48,12 @@ token_mix as (
         located.model_id,
         located.price_scope,
         located.geography,
-        count(*) as request_count,
+        cast(sum(located.request_count) as bigint) as request_count,
         sum(located.input_tokens) as input_tokens,
         sum(located.output_tokens) as output_tokens,
         sum(located.cache_read_input_tokens) as cache_read_input_tokens,
         sum(located.cache_write_input_tokens) as cache_write_input_tokens,
-        case when count(located.cost_usd) = count(*) then sum(located.cost_usd) end as actual_cost_usd
+        {{ bedrock_costs.complete_sum('located.cost_usd') }} as actual_cost_usd
     from located
     group by located.app, located.team, located.model_id, located.price_scope, located.geography
 ),

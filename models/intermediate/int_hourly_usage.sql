@@ -1,0 +1,158 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
+        unique_key='usage_date',
+        partitioned_by=['usage_date'],
+        format='parquet',
+        on_schema_change='fail',
+    )
+}}
+
+{#- The priced, attributed calls summed per hour and per every dimension a mart groups by: about
+    one row per hundred calls. Every mart reads this table instead of the per-call views, so the
+    joins and the requestMetadata lookups run once per call and per build, and a scheduled run
+    re-sums only the days from (last built day - lookback - 1) on, like the daily marts. -#}
+{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
+
+with
+
+invocations as (
+    select * from {{ ref('int_invocations_attributed') }}
+    {%- if since_date %}
+    where usage_date >= date '{{ since_date }}'
+    {%- endif %}
+),
+
+hourly as (
+    select
+        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }} as hour_start_at,
+        invocations.account_id,
+        invocations.aws_region,
+        invocations.inference_region,
+        invocations.model_id_raw,
+        invocations.model_id,
+        invocations.price_scope,
+        invocations.routing_prefix,
+        invocations.attribution_status,
+        invocations.profile_name,
+        invocations.tag_app,
+        invocations.tag_team,
+        invocations.tag_cost_center,
+        invocations.tag_environment,
+        invocations.app,
+        invocations.team,
+        invocations.cost_center,
+        invocations.environment,
+        invocations.app_source,
+        invocations.metadata_app,
+        invocations.metadata_team,
+        invocations.metadata_cost_center,
+        invocations.metadata_environment,
+        invocations.tenant,
+        invocations.end_user,
+        invocations.end_user_source,
+        invocations.caller_arn,
+        invocations.caller_name,
+        invocations.caller_type,
+        invocations.department,
+        {{ bedrock_costs.cost_measures('invocations') }},
+        sum(
+            case
+                when invocations.cost_usd is null
+                    then
+                        invocations.input_tokens + invocations.output_tokens
+                        + invocations.cache_read_input_tokens + invocations.cache_write_input_tokens
+                else 0
+            end
+        ) as unpriced_tokens,
+        sum(
+            case when invocations.cache_read_input_tokens + invocations.cache_write_input_tokens > 0 then 1 else 0 end
+        ) as cached_request_count,
+        {{ bedrock_costs.complete_sum('invocations.input_cost_usd') }} as input_cost_usd,
+        {{ bedrock_costs.complete_sum('invocations.output_cost_usd') }} as output_cost_usd,
+        {{ bedrock_costs.complete_sum('invocations.cache_read_cost_usd') }} as cache_read_cost_usd,
+        {{ bedrock_costs.complete_sum('invocations.cache_write_cost_usd') }} as cache_write_cost_usd,
+        -- the priced calls' cost alone (the anomaly baseline sums what can be priced)
+        sum(invocations.cost_usd) as priced_cost_usd,
+        invocations.usage_date
+    from invocations
+    group by
+        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }},
+        invocations.account_id,
+        invocations.aws_region,
+        invocations.inference_region,
+        invocations.model_id_raw,
+        invocations.model_id,
+        invocations.price_scope,
+        invocations.routing_prefix,
+        invocations.attribution_status,
+        invocations.profile_name,
+        invocations.tag_app,
+        invocations.tag_team,
+        invocations.tag_cost_center,
+        invocations.tag_environment,
+        invocations.app,
+        invocations.team,
+        invocations.cost_center,
+        invocations.environment,
+        invocations.app_source,
+        invocations.metadata_app,
+        invocations.metadata_team,
+        invocations.metadata_cost_center,
+        invocations.metadata_environment,
+        invocations.tenant,
+        invocations.end_user,
+        invocations.end_user_source,
+        invocations.caller_arn,
+        invocations.caller_name,
+        invocations.caller_type,
+        invocations.department,
+        invocations.usage_date
+),
+
+final as (
+    select
+        hour_start_at,
+        account_id,
+        aws_region,
+        inference_region,
+        model_id_raw,
+        model_id,
+        price_scope,
+        routing_prefix,
+        attribution_status,
+        profile_name,
+        tag_app,
+        tag_team,
+        tag_cost_center,
+        tag_environment,
+        app,
+        team,
+        cost_center,
+        environment,
+        app_source,
+        metadata_app,
+        metadata_team,
+        metadata_cost_center,
+        metadata_environment,
+        tenant,
+        end_user,
+        end_user_source,
+        caller_arn,
+        caller_name,
+        caller_type,
+        department,
+        {{ bedrock_costs.cost_measure_columns() }},
+        unpriced_tokens,
+        cached_request_count,
+        input_cost_usd,
+        output_cost_usd,
+        cache_read_cost_usd,
+        cache_write_cost_usd,
+        priced_cost_usd,
+        usage_date
+    from hourly
+)
+
+select * from final
