@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import Project, assert_same_rows, generate, make_project
@@ -58,6 +59,28 @@ def test_incremental_read_parses_only_the_new_files(incremental: tuple[Project, 
                    if folder.relative_to(folder.parents[3]).as_posix() >= "2026/11/07"}
     assert new_folders and read_folders == new_folders
     assert len(targets) == len(read_folders)
+
+
+def test_incremental_run_re_sums_only_the_days_of_the_new_calls(incremental: tuple[Project, Project, str]) -> None:
+    """int_hourly_usage re-sums exactly the usage dates of the records in the newly read files
+    (read here straight from those files), and staging takes only the lines loaded since its newest."""
+    project, _, _ = incremental
+    compiled = project.root / "target" / "compiled" / "bedrock_costs" / "models"
+    hourly_sql = (compiled / "intermediate" / "int_hourly_usage.sql").read_text()
+    rebuilt = set(re.findall(r"date '(\d{4}-\d{2}-\d{2})'", hourly_sql))
+    new_files = [str(path) for path in project.logs.rglob("*.json.gz")
+                 if "/data/" not in path.as_posix()
+                 and path.parent.relative_to(path.parents[4]).as_posix() >= "2026/11/07"]
+    listing = ", ".join(f"'{path}'" for path in new_files)
+    (dates,), = duckdb.sql(f"""
+        select list(distinct cast(cast("timestamp" as timestamp) as date)::varchar)
+        from read_json([{listing}], format = 'newline_delimited', compression = 'gzip',
+                       ignore_errors = true, columns = {{'timestamp': 'varchar', 'requestId': 'varchar'}})
+        where "requestId" is not null
+    """).fetchall()
+    assert rebuilt == set(dates) and "2026-11-07" in rebuilt and "2026-11-03" not in rebuilt
+    staging_sql = (compiled / "staging" / "bedrock" / "stg_bedrock__invocations.sql").read_text()
+    assert "new_lines.loaded_at > cast('" in staging_sql
 
 
 def test_building_twice_changes_nothing(tmp_path: Path) -> None:

@@ -12,15 +12,24 @@
 {#- The priced, attributed calls summed per hour and per every dimension a mart groups by: about
     one row per hundred calls. Every mart reads this table instead of the per-call views, so the
     joins and the requestMetadata lookups run once per call and per build, and a scheduled run
-    re-sums only the days from (last built day - lookback - 1) on, like the daily marts. -#}
-{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
+    re-sums only the days whose calls staging loaded since this table's newest loaded_at. -#}
+{%- set changed_dates = bedrock_costs.changed_usage_dates(ref('stg_bedrock__invocations')) %}
 
 with
 
 invocations as (
     select * from {{ ref('int_invocations_attributed') }}
-    {%- if since_date %}
-    where usage_date >= date '{{ since_date }}'
+    {%- if changed_dates is not none %}
+    where
+        {%- if changed_dates | length > 0 %}
+        usage_date in (
+            {%- for changed_date in changed_dates %}
+            date '{{ changed_date }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+        {%- else %}
+        1 = 0
+        {%- endif %}
     {%- endif %}
 ),
 
@@ -75,6 +84,7 @@ hourly as (
         {{ bedrock_costs.complete_sum('invocations.cache_write_cost_usd') }} as cache_write_cost_usd,
         -- the priced calls' cost alone (the anomaly baseline sums what can be priced)
         sum(invocations.cost_usd) as priced_cost_usd,
+        max(invocations.loaded_at) as loaded_at,
         invocations.usage_date
     from invocations
     group by
@@ -151,6 +161,7 @@ final as (
         cache_read_cost_usd,
         cache_write_cost_usd,
         priced_cost_usd,
+        loaded_at,
         usage_date
     from hourly
 )

@@ -91,6 +91,7 @@ final as (
         cache_read_cost_usd,
         cache_write_cost_usd,
         cost_usd,
+        loaded_at,
         usage_date
     from resolved
 )

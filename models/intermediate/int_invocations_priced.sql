@@ -108,7 +108,8 @@ final as (
                 then
                     priced.input_cost_usd + priced.output_cost_usd
                     + priced.cache_read_cost_usd + priced.cache_write_cost_usd
-        end as cost_usd
+        end as cost_usd,
+        priced.loaded_at
     from priced
     left join callers
         on priced.caller_name = callers.caller_name

@@ -5,13 +5,27 @@
     )
 }}
 
-{#- On an incremental run, take only the log lines of the day folders inside the lookback window.
-    Each step below reads the base table itself (a cheap columnar scan) instead of sharing one wide
-    CTE, which DuckDB would materialise in memory when it is referenced more than once. -#}
+{#- On an incremental run, take only the request ids of the lines loaded since the newest line
+    already here (the files the log-lines model read in this run), with every copy of them in the
+    day folders of the lookback window, so that the latest file still wins. Each step below reads
+    the base table itself (a cheap columnar scan) instead of sharing one wide CTE, which DuckDB
+    would materialise in memory when it is referenced more than once. -#}
 {%- set since_date = bedrock_costs.incremental_cutoff_date() %}
+{%- set loaded_since = bedrock_costs.incremental_watermark() %}
 {%- set log_lines_in_window -%}
     log_lines.line_status = 'record'
-    {%- if since_date %} and log_lines.log_date >= date '{{ since_date }}'{% endif %}
+    {%- if since_date %}
+    and log_lines.log_date >= date '{{ since_date }}'
+    {%- endif %}
+    {%- if loaded_since %}
+    and log_lines.request_id in (
+        select new_lines.request_id
+        from {{ ref('base_bedrock__log_lines') }} as new_lines
+        where
+            new_lines.loaded_at > cast('{{ loaded_since }}' as timestamp)
+            and new_lines.line_status = 'record'
+    )
+    {%- endif %}
 {%- endset %}
 
 with
@@ -84,7 +98,8 @@ final as (
         log_records.error_code,
         log_records.request_metadata,
         log_records.schema_version,
-        log_records.log_file
+        log_records.log_file,
+        log_records.loaded_at
     from log_records
     left join callers
         on log_records.caller_arn = callers.caller_arn

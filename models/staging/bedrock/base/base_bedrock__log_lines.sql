@@ -93,7 +93,9 @@ final as (
         coalesce(cache_read_input_tokens, 0) as cache_read_input_tokens,
         coalesce(cache_write_input_tokens, 0) as cache_write_input_tokens,
         error_code,
-        request_metadata
+        request_metadata,
+        -- this run's start: later models process only the lines loaded after their own newest
+        {{ bedrock_costs.run_timestamp() }} as loaded_at
     from classified
 )
 
