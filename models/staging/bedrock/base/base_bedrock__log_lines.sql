@@ -1,15 +1,14 @@
 {{
     config(
-        incremental_strategy=('append' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(none if target.type == 'athena' else 'log_file'),
+        incremental_strategy='append',
         partitioned_by=['log_date'],
     )
 }}
 
 {#- The raw logs are parsed here, once, and each log file is read once: an incremental run reads
     only the files of the lookback window's day folders that are not in this table yet (Bedrock
-    writes a log object once and never rewrites it). The rows are appended; on DuckDB a file that
-    is read again anyway replaces its earlier lines. -#}
+    writes a log object once and never rewrites it). The rows are appended: a file is either in the
+    table or in this run's read, never both. -#}
 {%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
 
 with
