@@ -269,19 +269,20 @@ And the incremental build:
 """ + "\n".join(f"| {name[:70]} | {seconds:.1f} |" for name, seconds in results.incremental_nodes) + f"""
 
 Reading the figures. The raw-scan reference parses 4 fields and keeps only per-day sums. The build
-parses every field the marts need into `base_bedrock__log_lines`, writes the deduplicated
-`stg_bedrock__invocations`, prices and attributes the calls in views that each mart reads, builds
-the marts and runs about 110 data tests. Storing a 10M-row table costs DuckDB about as much as
-parsing the JSON (measured on this machine: about 9.6 s to parse the full schema of 10M lines,
-about 8.5 s to write the typed 10M-row table from rows already in DuckDB), so the one stored
-per-line table alone puts a build near 2x the reference: P1's 1.5x leaves no room for the stored,
-deduplicated staging table that tests and marts read.
+parses every field the marts need into `base_bedrock__log_lines`, stores the deduplicated
+`stg_bedrock__invocations`, sums the priced and attributed calls per hour into `int_hourly_usage`
+(about one row per hundred calls), builds the marts from that, and runs about 120 data tests.
+Storing a 10M-row table costs DuckDB about as much as parsing the JSON. Measured separately on
+this machine: parsing the full schema of the 10M lines takes about 9.5 s, and copying the stored
+21-column `base_bedrock__log_lines` into a new table about 8.5 s. So the one stored per-line table
+alone puts a build near 2x the reference: P1's 1.5x is out of reach for any design that stores a
+per-line table, let alone the stored staging table that tests and marts read.
 
-The incremental run parses only the log files delivered since the last run and rebuilds the
-staging window. What it still pays in proportion to history are the data tests, which check whole
-tables and views, and the FinOps snapshot marts, which re-read their windows (16 days for the
-anomalies, `bedrock_costs_finops_window_days` = 30 for the what-if and cache marts: the whole
-history here).
+The incremental run parses only the log files delivered since the last run. Staging takes only
+the request ids of the new lines, `int_hourly_usage` re-sums only the days of those calls, and the
+marts re-read the lookback window of the small hourly table. What remains is mostly fixed: dbt's
+start (about 2.4 s for a one-node build here) and the data tests, which check whole tables
+(about 3 s, with the uniqueness test on the 10M staging request ids the largest).
 
 P4 (data tests never re-read raw JSON) holds by construction: the raw files are read only by
 `base_bedrock__log_lines`; every test and every later model reads tables, or views over them.
@@ -291,14 +292,15 @@ P4 (data tests never re-read raw JSON) holds by construction: the raw files are 
 Derived from the compiled SQL (`make compile-athena`, `target/athena/incremental/`): the only read of
 the raw logs is `base_bedrock__log_lines`, filtered on the projected partition column
 `log_hour >= '<last built day - bedrock_costs_lookback_days>/00'` (it also skips the `"$path"`s
-already stored, which saves parsing and writing, but Athena still bills the bytes of the window's
-partitions). With the default lookback of 3, a
+already stored, which saves parsing and writing; Athena may still read, and bill, the window's
+partitions in full). With the default lookback of 3, a
 daily run reads the hour partitions of about 5 days (the last built day, the 3 before it and the new
 one) for each account and region in the projection, and nothing older: 120 hour-partitions per
 account and region, against 720 for a 30-day history or 8,760 for a year. A full refresh reads every partition once.
-Later models read the Iceberg staging tables filtered on their day partitions (`log_date`,
-`usage_date`) for the same window; the priced and attributed views add no scan of their own beyond
-the staging columns each mart needs.
+Later models read the Iceberg tables filtered on their day partitions: staging reads the lookback
+window's `log_date`s of the log lines (for the request ids loaded since its last run),
+`int_hourly_usage` reads staging for the changed `usage_date`s only, and the marts read the lookback
+window of the small hourly table. The priced and attributed views add no scan of their own.
 
 ## History
 
