@@ -5,10 +5,12 @@
     profile's tags alone, int_invocations_priced) or 'request_metadata' (with the metadata
     precedence, int_invocations_attributed).
     The window is the last built day - lookback - 1 (the extra day covers records that spilled into
-    the next day's folder); a full refresh takes every day.
+    the next day's folder), plus any older day that int_hourly_usage re-summed in its newest load
+    (a late re-delivery of an old call); a full refresh takes every day.
     usage_date comes last: Athena's insert_overwrite needs the partition column at the end. -#}
 {% macro daily_cost_mart(dimensions, attribution='profile_tags') %}
     {%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
+    {%- set older_dates = bedrock_costs.latest_load_dates(ref('int_hourly_usage'), since_date) %}
     {%- set tag_columns = {'app': 'tag_app', 'team': 'tag_team', 'cost_center': 'tag_cost_center',
                            'environment': 'tag_environment'} if attribution == 'profile_tags' else {} %}
     {%- set columns = [] %}
@@ -25,7 +27,11 @@ with
 hourly_usage as (
     select * from {{ ref('int_hourly_usage') }}
     {%- if since_date %}
-    where usage_date >= date '{{ since_date }}'
+    where
+        usage_date >= date '{{ since_date }}'
+        {%- for older_date in older_dates %}
+        or usage_date = date '{{ older_date }}'
+        {%- endfor %}
     {%- endif %}
 ),
 

@@ -208,7 +208,8 @@ class GlueMirror:
                 pages = self.glue.get_paginator("get_tables").paginate(DatabaseName=database["Name"])
                 for table in (table for table_page in pages for table in table_page["TableList"]):
                     columns = table["StorageDescriptor"]["Columns"] + table.get("PartitionKeys", [])
-                    tables[table["Name"]] = {column["Name"]: column["Type"] for column in columns}
+                    # every Athena table has the hidden "$path" column (the object a row came from)
+                    tables[table["Name"]] = {"$path": "string", **{column["Name"]: column["Type"] for column in columns}}
         return {CATALOG: databases}
 
     def select_columns(self, select: exp.Expression) -> list[tuple[str, str]]:

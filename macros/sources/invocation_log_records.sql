@@ -16,7 +16,7 @@
 
 {% macro athena__invocation_log_records(log_source, since_date, loaded_files) -%}
     select
-        "$path" as log_file,
+        log_source."$path" as log_file,
         log_hour,
         schematype as schema_type,
         schemaversion as schema_version,
@@ -34,8 +34,8 @@
         inferenceregion as inference_region,
         requestmetadata as request_metadata,
         errorcode as error_code
-    from {{ log_source }}
-    where "$path" not like '%/data/%'
+    from {{ log_source }} as log_source
+    where log_source."$path" not like '%/data/%'
     {%- if since_date %}
         and log_hour >= '{{ since_date | replace("-", "/") }}/00'
     {%- endif %}
@@ -45,7 +45,8 @@
             from {{ loaded_files }} as loaded_files
             where
                 loaded_files.log_date >= date '{{ since_date }}'
-                and loaded_files.log_file = "$path"
+                -- qualified: the stored table has a "$path" of its own
+                and loaded_files.log_file = log_source."$path"
         )
     {%- endif %}
 {%- endmacro %}

@@ -11,9 +11,19 @@
 
 {#- The priced, attributed calls summed per hour and per every dimension a mart groups by: about
     one row per hundred calls. Every mart reads this table instead of the per-call views, so the
-    joins and the requestMetadata lookups run once per call and per build, and a scheduled run
-    re-sums only the days whose calls staging loaded since this table's newest loaded_at. -#}
-{%- set changed_dates = bedrock_costs.changed_usage_dates(ref('stg_bedrock__invocations')) %}
+    joins and the requestMetadata lookups run once per call and per build. A scheduled run re-sums
+    only the days whose calls staging loaded since this table's newest loaded_at, plus the lookback
+    window's days summed under other reference data (seeds, vars), plus any day holding calls whose
+    modelId int_model_ids did not know yet (a partial run). -#}
+{%- set reference_version = bedrock_costs.reference_version() %}
+{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
+{%- set stale_rows -%}
+    attribution_status = 'unresolved'
+    {%- if since_date %}
+    or (usage_date >= date '{{ since_date }}' and reference_version <> '{{ reference_version }}')
+    {%- endif %}
+{%- endset %}
+{%- set changed_dates = bedrock_costs.changed_usage_dates(ref('stg_bedrock__invocations'), stale_rows) %}
 
 with
 
@@ -35,7 +45,7 @@ invocations as (
 
 hourly as (
     select
-        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }} as hour_start_at,
+        {{ bedrock_costs.hive_timestamp(dbt.date_trunc('hour', 'invocations.invoked_at')) }} as hour_start_at,
         invocations.account_id,
         invocations.aws_region,
         invocations.inference_region,
@@ -84,7 +94,7 @@ hourly as (
         {{ bedrock_costs.complete_sum('invocations.cache_write_cost_usd') }} as cache_write_cost_usd,
         -- the priced calls' cost alone (the anomaly baseline sums what can be priced)
         sum(invocations.cost_usd) as priced_cost_usd,
-        max(invocations.loaded_at) as loaded_at,
+        {{ bedrock_costs.hive_timestamp('max(invocations.loaded_at)') }} as loaded_at,
         invocations.usage_date
     from invocations
     group by
@@ -162,6 +172,7 @@ final as (
         cache_write_cost_usd,
         priced_cost_usd,
         loaded_at,
+        cast('{{ reference_version }}' as varchar) as reference_version,
         usage_date
     from hourly
 )

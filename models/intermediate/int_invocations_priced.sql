@@ -32,9 +32,11 @@ resolved as (
         resolved_model_ids.model_id,
         resolved_model_ids.price_scope,
         resolved_model_ids.routing_prefix,
-        resolved_model_ids.attribution_status
+        -- a modelId int_model_ids does not know yet (it was not rebuilt in this run) stays a
+        -- flagged, unpriced call, never a dropped one
+        coalesce(resolved_model_ids.attribution_status, 'unresolved') as attribution_status
     from invocations
-    inner join resolved_model_ids
+    left join resolved_model_ids
         on coalesce(invocations.model_id_raw, '') = resolved_model_ids.model_id_key
 ),
 

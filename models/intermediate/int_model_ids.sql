@@ -2,8 +2,8 @@
 
 {#- Each distinct modelId of the calls, resolved once: the profile it names (through the profile
     map), the canonical model, the price scope and the routing prefix. A few dozen rows, rebuilt on
-    every run (so a new profile_map row takes effect at once); a table, so that the engine joins
-    the millions of calls to it and not the other way round. -#}
+    every run; a table, so that the engine joins the millions of calls to it and not the other way
+    round. -#}
 
 with
 

@@ -88,9 +88,19 @@ final as (
         log_records.api_operation,
         log_records.model_id_raw,
         log_records.caller_arn,
-        coalesce(callers.caller_name, {{ bedrock_costs.caller_name('cast(null as varchar)') }}) as caller_name,
-        coalesce(callers.caller_type, {{ bedrock_costs.caller_type('cast(null as varchar)') }}) as caller_type,
-        callers.caller_role,
+        -- an identity base_bedrock__callers does not list (a partial run skipped it) is parsed here
+        case
+            when callers.caller_arn is null then {{ bedrock_costs.caller_name('log_records.caller_arn') }}
+            else callers.caller_name
+        end as caller_name,
+        case
+            when callers.caller_arn is null then {{ bedrock_costs.caller_type('log_records.caller_arn') }}
+            else callers.caller_type
+        end as caller_type,
+        case
+            when callers.caller_arn is null then {{ bedrock_costs.caller_role('log_records.caller_arn') }}
+            else callers.caller_role
+        end as caller_role,
         log_records.input_tokens,
         log_records.output_tokens,
         log_records.cache_read_input_tokens,

@@ -93,8 +93,8 @@ final as (
         coalesce(cache_write_input_tokens, 0) as cache_write_input_tokens,
         error_code,
         request_metadata,
-        -- this run's start: later models process only the lines loaded after their own newest
-        {{ bedrock_costs.run_timestamp() }} as loaded_at
+        -- this run's load time: later models process only the lines loaded after their own newest
+        {{ bedrock_costs.load_timestamp() }} as loaded_at
     from classified
 )
 
