@@ -75,11 +75,7 @@
         {%- endif %}
         order by usage_date
     {%- endset -%}
-    {%- set days = [] -%}
-    {%- for value in run_query(changed).columns[0].values() -%}
-        {%- do days.append((value | string)[:10]) -%}
-    {%- endfor -%}
-    {{ return(days) }}
+    {{ return(bedrock_costs.query_dates(changed)) }}
 {% endmacro %}
 
 
@@ -98,11 +94,7 @@
             and loaded_at = (select max(newest.loaded_at) from {{ upstream }} as newest)
         order by usage_date
     {%- endset -%}
-    {%- set days = [] -%}
-    {%- for value in run_query(latest).columns[0].values() -%}
-        {%- do days.append((value | string)[:10]) -%}
-    {%- endfor -%}
-    {{ return(days) }}
+    {{ return(bedrock_costs.query_dates(latest)) }}
 {% endmacro %}
 
 
@@ -122,4 +114,14 @@
     {%- do parts.append('cache_write_ttl:' ~ var('bedrock_costs_cache_write_ttl')) -%}
     {%- do parts.append('metadata_keys:' ~ tojson(bedrock_costs.finops_metadata_keys())) -%}
     {{ return(local_md5(parts | join('|'))[:16]) }}
+{% endmacro %}
+
+
+{#- The first column of `sql`'s result, as 'YYYY-MM-DD' strings. -#}
+{% macro query_dates(sql) %}
+    {%- set days = [] -%}
+    {%- for value in run_query(sql).columns[0].values() -%}
+        {%- do days.append((value | string)[:10]) -%}
+    {%- endfor -%}
+    {{ return(days) }}
 {% endmacro %}

@@ -15,6 +15,14 @@
     only the days whose calls staging loaded since this table's newest loaded_at, plus the lookback
     window's days summed under other reference data (seeds, vars), plus any day holding calls whose
     modelId int_model_ids did not know yet (a partial run). -#}
+{#- the grain, besides the hour and the day: every column a mart groups or filters by -#}
+{%- set dimensions = [
+    'account_id', 'aws_region', 'inference_region', 'model_id_raw', 'model_id', 'price_scope', 'routing_prefix',
+    'attribution_status', 'profile_name', 'tag_app', 'tag_team', 'tag_cost_center', 'tag_environment',
+    'app', 'team', 'cost_center', 'environment', 'app_source',
+    'metadata_app', 'metadata_team', 'metadata_cost_center', 'metadata_environment',
+    'tenant', 'end_user', 'end_user_source', 'caller_arn', 'caller_name', 'caller_type', 'department',
+] %}
 {%- set reference_version = bedrock_costs.reference_version() %}
 {%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
 {%- set stale_rows -%}
@@ -46,35 +54,9 @@ invocations as (
 hourly as (
     select
         {{ bedrock_costs.hive_timestamp(dbt.date_trunc('hour', 'invocations.invoked_at')) }} as hour_start_at,
-        invocations.account_id,
-        invocations.aws_region,
-        invocations.inference_region,
-        invocations.model_id_raw,
-        invocations.model_id,
-        invocations.price_scope,
-        invocations.routing_prefix,
-        invocations.attribution_status,
-        invocations.profile_name,
-        invocations.tag_app,
-        invocations.tag_team,
-        invocations.tag_cost_center,
-        invocations.tag_environment,
-        invocations.app,
-        invocations.team,
-        invocations.cost_center,
-        invocations.environment,
-        invocations.app_source,
-        invocations.metadata_app,
-        invocations.metadata_team,
-        invocations.metadata_cost_center,
-        invocations.metadata_environment,
-        invocations.tenant,
-        invocations.end_user,
-        invocations.end_user_source,
-        invocations.caller_arn,
-        invocations.caller_name,
-        invocations.caller_type,
-        invocations.department,
+        {%- for dimension in dimensions %}
+            invocations.{{ dimension }},
+        {%- endfor %}
         {{ bedrock_costs.cost_measures('invocations') }},
         sum(
             case
@@ -99,70 +81,18 @@ hourly as (
     from invocations
     group by
         {{ dbt.date_trunc('hour', 'invocations.invoked_at') }},
-        invocations.account_id,
-        invocations.aws_region,
-        invocations.inference_region,
-        invocations.model_id_raw,
-        invocations.model_id,
-        invocations.price_scope,
-        invocations.routing_prefix,
-        invocations.attribution_status,
-        invocations.profile_name,
-        invocations.tag_app,
-        invocations.tag_team,
-        invocations.tag_cost_center,
-        invocations.tag_environment,
-        invocations.app,
-        invocations.team,
-        invocations.cost_center,
-        invocations.environment,
-        invocations.app_source,
-        invocations.metadata_app,
-        invocations.metadata_team,
-        invocations.metadata_cost_center,
-        invocations.metadata_environment,
-        invocations.tenant,
-        invocations.end_user,
-        invocations.end_user_source,
-        invocations.caller_arn,
-        invocations.caller_name,
-        invocations.caller_type,
-        invocations.department,
+        {%- for dimension in dimensions %}
+            invocations.{{ dimension }},
+        {%- endfor %}
         invocations.usage_date
 ),
 
 final as (
     select
         hour_start_at,
-        account_id,
-        aws_region,
-        inference_region,
-        model_id_raw,
-        model_id,
-        price_scope,
-        routing_prefix,
-        attribution_status,
-        profile_name,
-        tag_app,
-        tag_team,
-        tag_cost_center,
-        tag_environment,
-        app,
-        team,
-        cost_center,
-        environment,
-        app_source,
-        metadata_app,
-        metadata_team,
-        metadata_cost_center,
-        metadata_environment,
-        tenant,
-        end_user,
-        end_user_source,
-        caller_arn,
-        caller_name,
-        caller_type,
-        department,
+        {%- for dimension in dimensions %}
+            {{ dimension }},
+        {%- endfor %}
         {{ bedrock_costs.cost_measure_columns() }},
         unpriced_tokens,
         cached_request_count,
