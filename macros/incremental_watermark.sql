@@ -17,21 +17,6 @@
 {% endmacro %}
 
 
-{#- load_time() as a SQL timestamp of the type a stored table takes: microseconds on Athena
-    (Iceberg refuses timestamp(3)), the one timestamp type on DuckDB. -#}
-{% macro load_timestamp() -%}
-    {{ return(adapter.dispatch('load_timestamp', 'bedrock_costs')()) }}
-{%- endmacro %}
-
-{% macro athena__load_timestamp() -%}
-    cast('{{ bedrock_costs.load_time() }}' as timestamp(6))
-{%- endmacro %}
-
-{% macro default__load_timestamp() -%}
-    cast('{{ bedrock_costs.load_time() }}' as timestamp)
-{%- endmacro %}
-
-
 {#- The newest `column` (a loaded_at) already in {{ this }}, as 'YYYY-MM-DD HH:MM:SS[.fff]', or
     none for a full build or an empty table (then the caller processes its whole window). Offline
     compilation takes bedrock_costs_offline_last_date at midnight. -#}

@@ -94,7 +94,7 @@ final as (
         error_code,
         request_metadata,
         -- this run's load time: later models process only the lines loaded after their own newest
-        {{ bedrock_costs.load_timestamp() }} as loaded_at
+        {{ bedrock_costs.iceberg_timestamp("'" ~ bedrock_costs.load_time() ~ "'") }} as loaded_at
     from classified
 )
 
