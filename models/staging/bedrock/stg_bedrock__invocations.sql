@@ -18,18 +18,21 @@
     and log_lines.log_date >= date '{{ since_date }}'
     {%- endif %}
     {%- if loaded_since %}
-    and log_lines.request_id in (
-        select new_lines.request_id
-        from {{ ref('base_bedrock__log_lines') }} as new_lines
-        where
-            new_lines.loaded_at > cast('{{ loaded_since }}' as timestamp)
-            and new_lines.line_status = 'record'
-    )
+    and log_lines.request_id in (select new_request_ids.request_id from new_request_ids)
     {%- endif %}
 {%- endset %}
 
 with
-
+{% if loaded_since %}
+new_request_ids as (
+    -- the request ids of the lines loaded since the newest line here, found once
+    select distinct new_lines.request_id
+    from {{ ref('base_bedrock__log_lines') }} as new_lines
+    where
+        new_lines.loaded_at > cast('{{ loaded_since }}' as timestamp)
+        and new_lines.line_status = 'record'
+),
+{% endif %}
 duplicated_ids as (
     -- a record delivered twice counts once; few request ids are, so find them first with a
     -- narrow aggregate (no window over every line: this scales to millions of rows)
