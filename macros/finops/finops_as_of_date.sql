@@ -36,3 +36,11 @@
     {%- endif -%}
     {{ return(text) }}
 {% endmacro %}
+
+
+{#- The first day of the FinOps window that ends on `as_of` (a SQL date expression from
+    finops_as_of_date): bedrock_costs_finops_window_days days, at least one. -#}
+{% macro finops_window_start(as_of) %}
+    {%- set window_days = [bedrock_costs.finops_var('bedrock_costs_finops_window_days'), 1] | max -%}
+    {{ return('cast(' ~ dbt.dateadd('day', 1 - window_days, as_of) ~ ' as date)') }}
+{% endmacro %}

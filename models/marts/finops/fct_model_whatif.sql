@@ -1,8 +1,7 @@
 {{ config(materialized='table', partitioned_by=none) }}
 -- depends_on: {{ ref('fct_daily_app_cost') }}
 {%- set as_of = bedrock_costs.finops_as_of_date() %}
-{%- set window_days = [bedrock_costs.finops_var('bedrock_costs_finops_window_days'), 1] | max %}
-{%- set window_start = 'cast(' ~ dbt.dateadd('day', 1 - window_days, as_of) ~ ' as date)' %}
+{%- set window_start = bedrock_costs.finops_window_start(as_of) %}
 {%- set pinned_geographies = bedrock_costs.finops_sql_list(bedrock_costs.finops_var('bedrock_costs_residency_pinned_geographies')) %}
 {%- set pinned_apps = bedrock_costs.finops_sql_list(bedrock_costs.finops_var('bedrock_costs_residency_pinned_apps')) %}
 
