@@ -1,5 +1,5 @@
-"""The HTML cost report (scripts/report.py): built from the sample marts, every number it shows checked
-against sums queried from those marts, and the page rendered by Debian's headless Chromium."""
+"""The HTML cost report (`bedrock-costs report`, src/bedrock_costs/report/): built from the sample marts, every
+number it shows checked against sums queried from those marts, and the page rendered by Debian's headless Chromium."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import report
-import summary
+from bedrock_costs import report, summary
 from conftest import REPO, Project
 
 SCREENSHOT = REPO / "reports" / "cost_report.png"
@@ -123,15 +122,17 @@ def test_headline_totals_match_the_marts(sample: Project, built: Built) -> None:
     assert total > 0
     assert float(main["data-total-cost-usd"]) == pytest.approx(total, abs=0.005)
     assert float(main["data-priced-cost-usd"]) == pytest.approx(total, abs=0.005)
-    assert int(main["data-request-count"]) == scalar(sample, f"select sum(request_count) from fct_daily_caller_cost {where}", built)
+    assert int(main["data-request-count"]) == scalar(
+        sample, f"select sum(request_count) from fct_daily_caller_cost {where}", built)
     assert int(main["data-unpriced-request-count"]) == 0
-    tokens = scalar(sample, "select sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens)"
-                            f" from fct_daily_app_caller_cost {where}", built)
+    tokens = scalar(sample, "select sum(input_tokens + output_tokens + cache_read_input_tokens"
+                            f" + cache_write_input_tokens) from fct_daily_app_caller_cost {where}", built)
     assert int(main["data-total-tokens"]) == tokens
     share = scalar(sample, "select sum(cache_read_input_tokens) / sum(input_tokens + cache_read_input_tokens"
                            f" + cache_write_input_tokens) from fct_daily_app_cost {where}", built)
     assert float(main["data-cached-token-share"]) == pytest.approx(share, rel=1e-9)
-    unattributed = scalar(sample, f"select sum(cost_usd) from fct_daily_caller_cost {where} and attribution_status <> 'profile'", built)
+    unattributed = scalar(
+        sample, f"select sum(cost_usd) from fct_daily_caller_cost {where} and attribution_status <> 'profile'", built)
     assert float(main["data-unattributed-cost-usd"]) == pytest.approx(unattributed, abs=0.005)
 
     # the same numbers, as a person reads them: money like $1,234.56
@@ -180,7 +181,7 @@ def test_top_callers_split_direct_from_via_profile(sample: Project, built: Built
         where usage_date between date '{built.first}' and date '{built.last}'
         group by caller_arn order by 2 desc limit 10""")
     assert [r.attrs["data-caller-arn"] for r in rows] == [arn for arn, *_ in expected]
-    for row, (arn, cost, direct, via_profile) in zip(rows, expected):
+    for row, (arn, cost, direct, via_profile) in zip(rows, expected, strict=True):
         assert float(row.attrs["data-cost-usd"]) == pytest.approx(cost, abs=0.005), arn
         assert float(row.attrs["data-direct-cost-usd"]) == pytest.approx(direct, abs=0.005), arn
         assert float(row.attrs["data-profile-cost-usd"]) + float(row.attrs["data-unmapped-profile-cost-usd"]) \
@@ -191,21 +192,25 @@ def test_top_callers_split_direct_from_via_profile(sample: Project, built: Built
 
 def test_model_mix_cache_share_and_unattributed_match_the_marts(sample: Project, built: Built) -> None:
     span = f"usage_date between date '{built.first}' and date '{built.last}'"
-    models = dict(sample.query(f"select coalesce(model_id, ''), sum(cost_usd) from fct_daily_app_cost where {span} group by 1"))
+    models = dict(sample.query(
+        f"select coalesce(model_id, ''), sum(cost_usd) from fct_daily_app_cost where {span} group by 1"))
     rows = built.page.inside("model-mix", "g", "row")
     assert {r.attrs["data-model"]: pytest.approx(float(r.attrs["data-cost-usd"]), abs=0.005) for r in rows} == models
 
     cache = dict(sample.query(f"""
-        select app, sum(cache_read_input_tokens) / sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens)
+        select app,
+               sum(cache_read_input_tokens) / sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens)
         from fct_daily_app_cost where {span} group by app"""))
-    shares = {r.attrs["data-app"]: float(r.attrs["data-cached-token-share"]) for r in built.page.inside("cache-share", "g", "row")}
+    shares = {r.attrs["data-app"]: float(r.attrs["data-cached-token-share"])
+              for r in built.page.inside("cache-share", "g", "row")}
     assert shares == {app: pytest.approx(share, rel=1e-9) for app, share in cache.items()}
 
     unattributed = {arn: cost for arn, cost in sample.query(f"""
         select caller_arn, sum(cost_usd) from fct_daily_caller_cost
         where {span} and attribution_status <> 'profile' group by 1 order by 2 desc limit 10""")}
     rows = built.page.inside("unattributed", "g", "row")
-    assert {r.attrs["data-caller-arn"]: pytest.approx(float(r.attrs["data-cost-usd"]), abs=0.005) for r in rows} == unattributed
+    assert {r.attrs["data-caller-arn"]: pytest.approx(float(r.attrs["data-cost-usd"]), abs=0.005)
+            for r in rows} == unattributed
     heading = next(e for e in built.page.find("h2") if e.text.startswith("Unattributed spend"))
     total = scalar(sample, "select sum(cost_usd) from fct_daily_app_cost where attribution_status <> 'profile' "
                            "and usage_date between {first} and {last}", built)
@@ -282,9 +287,10 @@ def test_budget_and_anomaly_sections_render_when_their_marts_exist(sample: Proje
     page = build(database, tmp_path / "cost_report.html")
     sections = {e.attrs["data-section"]: e for e in page.page.find("section")}
     assert {"budgets", "anomalies"} <= set(page.page.one("main").attrs["data-optional-sections"].split())
-    assert int(sections["anomalies"].attrs["data-rows"]) == min(anomalies, report.OPTIONAL_MARTS["fct_cost_anomalies"].limit)
+    assert int(sections["anomalies"].attrs["data-rows"]) == min(
+        anomalies, report.OPTIONAL_MARTS["fct_cost_anomalies"].limit)
     cells = [e.text for e in page.page.find("td")]
-    assert "$1,234.50" in cells and "12.3×" in cells and "spend spike" in cells
+    assert "$1,234.50" in cells and "12.3×" in cells and "spend spike" in cells  # noqa: RUF001 (the multiplication sign the report prints)
     check_budgets(sample, database, page.page)
 
 
@@ -312,7 +318,8 @@ def test_unpriced_and_unmapped_calls_are_called_out(sample: Project, tmp_path: P
     assert page.page.find("g", data_model="")  # the unmapped profile's calls, as their own model row
 
 
-def test_cli_writes_the_report_and_prints_a_table(sample: Project, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_cli_writes_the_report_and_prints_a_table(sample: Project, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r" / "cost_report.html"
     database = tmp_path / "copy.duckdb"  # the CLI opens read-only: a copy, away from dbt's open connection
     copy_database(sample, database)
@@ -359,9 +366,11 @@ def test_charts_render_in_headless_chromium(chromium: str, sample: Project, buil
         marks = built.page.inside(name, "rect", "mark")
         assert marks and int(rendered["data-rendered-marks"]) == len(marks), f"{name}: every bar has a visible box"
     # the numbers survive the browser: the DOM it built carries the marts' totals
-    total = scalar(sample, "select sum(cost_usd) from fct_daily_app_cost where usage_date between {first} and {last}", built)
+    total = scalar(sample, "select sum(cost_usd) from fct_daily_app_cost where usage_date between {first} and {last}",
+                   built)
     assert float(dom.one("main").attrs["data-total-cost-usd"]) == pytest.approx(total, abs=0.005)
-    assert float(dom.one("svg", data_chart="daily-cost-by-app").attrs["data-total-cost-usd"]) == pytest.approx(total, abs=0.005)
+    daily_chart = dom.one("svg", data_chart="daily-cost-by-app")
+    assert float(daily_chart.attrs["data-total-cost-usd"]) == pytest.approx(total, abs=0.005)
     assert any(e.text == summary.money(total) for e in dom.find("div"))
 
 

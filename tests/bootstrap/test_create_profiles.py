@@ -1,4 +1,4 @@
-"""create_profiles.py: Stubber for the inference-profile APIs (moto lacks them), moto for STS."""
+"""bedrock-costs create-profiles: Stubber for the inference-profile APIs (moto lacks them), moto for STS."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
-import create_profiles
+from bedrock_costs import create_profiles
 
 from .conftest import ACCOUNT, REGION, CallLog
 
@@ -24,7 +24,8 @@ ROWS = (
 CHAT_ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:application-inference-profile/cccccccccccc"
 EMBED_ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:application-inference-profile/eeeeeeeeeeee"
 CHAT_TAGS = [{"key": "app", "value": "support-chat"}, {"key": "cost_center", "value": "CC-1001"},
-             {"key": "environment", "value": "prod"}, {"key": "owner", "value": "alice"}, {"key": "team", "value": "cx"}]
+             {"key": "environment", "value": "prod"}, {"key": "owner", "value": "alice"},
+             {"key": "team", "value": "cx"}]
 EMBED_TAGS = [{"key": "app", "value": "doc-search"}, {"key": "cost_center", "value": "CC-3001"},
               {"key": "environment", "value": "prod"}, {"key": "team", "value": "knowledge"}]
 
@@ -134,10 +135,11 @@ def test_existing_profile_with_another_model_is_not_linked(
 def test_foundation_model_without_on_demand_asks_for_a_system_profile(
         stubs: dict[str, Stubber], tmp_path: Path, api_calls: CallLog, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "map.csv"
-    path.write_text(HEADER + f"opus,,legal,legal,CC-5,prod,anthropic.claude-opus-4-1-20250805-v1:0,,\n")
+    path.write_text(HEADER + "opus,,legal,legal,CC-5,prod,anthropic.claude-opus-4-1-20250805-v1:0,,\n")
     expect_list(stubs["bedrock"])
     stubs["bedrock"].add_response("get_foundation_model", {"modelDetails": {
-        "modelArn": fm_arn("anthropic.claude-opus-4-1-20250805-v1:0"), "modelId": "anthropic.claude-opus-4-1-20250805-v1:0",
+        "modelArn": fm_arn("anthropic.claude-opus-4-1-20250805-v1:0"),
+        "modelId": "anthropic.claude-opus-4-1-20250805-v1:0",
         "inferenceTypesSupported": ["INFERENCE_PROFILE"]}})
     assert run(path) == 1
     assert "CreateInferenceProfile" not in api_calls.operations()

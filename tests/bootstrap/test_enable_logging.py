@@ -1,4 +1,4 @@
-"""enable_logging.py against moto: what it creates, idempotency, dry run, errors and reruns."""
+"""bedrock-costs enable-logging against moto: what it creates, idempotency, dry run, errors and reruns."""
 
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ from pathlib import Path
 import boto3
 import pytest
 
-import enable_logging
+from bedrock_costs import enable_logging
 from bedrock_costs.policies import bucket_statement, has_statement, role_policy, trust_statement
 
 from .conftest import ACCOUNT, REGION, CallLog
 
-ROOT = Path(__file__).resolve().parents[2]
+COMMAND = Path(sys.executable).with_name("bedrock-costs")  # the console script `pip install -e .` wrote
 ARGS = ["--bucket", "bedrock-logs-test", "--prefix", "bedrock", "--region", REGION]
 
 
-def test_first_run_creates_everything_with_least_privilege(aws: boto3.Session, capsys: pytest.CaptureFixture[str]) -> None:
+def test_first_run_creates_everything_with_least_privilege(aws: boto3.Session,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert enable_logging.main(ARGS) == 0
     s3, iam = aws.client("s3"), aws.client("iam")
 
@@ -39,7 +40,8 @@ def test_first_run_creates_everything_with_least_privilege(aws: boto3.Session, c
 
     role = iam.get_role(RoleName="BedrockInvocationLoggingRole")["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [trust_statement(REGION, ACCOUNT)]
-    inline = iam.get_role_policy(RoleName="BedrockInvocationLoggingRole", PolicyName="BedrockInvocationLogsToCloudWatch")
+    inline = iam.get_role_policy(RoleName="BedrockInvocationLoggingRole",
+                                 PolicyName="BedrockInvocationLogsToCloudWatch")
     assert inline["PolicyDocument"] == role_policy(REGION, ACCOUNT, "/aws/bedrock/invocations")
 
     [group] = aws.client("logs").describe_log_groups(logGroupNamePrefix="/aws/bedrock/invocations")["logGroups"]
@@ -68,7 +70,8 @@ def test_second_run_makes_no_write_call(aws: boto3.Session, api_calls: CallLog,
     assert "Nothing to do: already configured." in capsys.readouterr().out
 
 
-def test_dry_run_makes_no_write_call(aws: boto3.Session, api_calls: CallLog, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_makes_no_write_call(aws: boto3.Session, api_calls: CallLog,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert enable_logging.main([*ARGS, "--dry-run"]) == 0
     assert api_calls.writes() == []
     out = capsys.readouterr().out
@@ -168,7 +171,8 @@ def test_access_denied_names_the_action(aws: boto3.Session, api_calls: CallLog,
     api_calls.fail_once("PutBucketPolicy")
     assert enable_logging.main(ARGS) == 1
     last_line = capsys.readouterr().err.splitlines()[-1]
-    assert last_line.startswith("ERROR [AccessDenied]: PutBucketPolicy was denied: grant the operator s3:PutBucketPolicy")
+    assert last_line.startswith(
+        "ERROR [AccessDenied]: PutBucketPolicy was denied: grant the operator s3:PutBucketPolicy")
 
 
 @pytest.mark.parametrize(
@@ -185,7 +189,8 @@ def test_invalid_input_fails_before_any_call(aws: boto3.Session, api_calls: Call
     assert err.startswith("ERROR [InvalidInput]: ") and message in err
 
 
-def test_no_credentials_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_credentials_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
     assert enable_logging.main(ARGS) == 3
@@ -198,7 +203,8 @@ def test_unknown_profile_gives_a_clear_error(capsys: pytest.CaptureFixture[str])
 
 
 def test_cli_against_moto_server_with_profile_and_endpoint(tmp_path: Path) -> None:
-    """The real command line: --profile from a config file, AWS_ENDPOINT_URL pointing at moto_server."""
+    """The real command line, the installed `bedrock-costs enable-logging`: --profile from a config file,
+    AWS_ENDPOINT_URL pointing at moto_server."""
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -210,8 +216,7 @@ def test_cli_against_moto_server_with_profile_and_endpoint(tmp_path: Path) -> No
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | {
             "AWS_CONFIG_FILE": str(tmp_path / "config"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
             "AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
-        command = [sys.executable, str(ROOT / "scripts" / "enable_logging.py"), "--bucket", "cli-logs", "--profile",
-                   "onboard"]
+        command = [str(COMMAND), "enable-logging", "--bucket", "cli-logs", "--profile", "onboard"]
         first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
         assert first.returncode == 0, first.stderr
         second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)

@@ -1,4 +1,4 @@
-"""finops.py: Stubber for Cost Explorer tags and the Budgets calls moto lacks, moto for budget creation."""
+"""bedrock-costs finops: Stubber for Cost Explorer tags and the Budgets calls moto lacks, moto for budget creation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-import finops
+from bedrock_costs import finops
 
 from .conftest import ACCOUNT, CallLog
 

@@ -15,7 +15,7 @@ from bedrock_costs.aws import retry_on
 from bedrock_costs.cli import describe_client_error
 from bedrock_costs.permissions import IAM_ACTIONS
 from bedrock_costs.profile_map import append_rows, pending_sources, read_profile_map, write_profile_arn
-from bedrock_costs.report import print_table
+from bedrock_costs.tables import table
 
 ACCOUNT, REGION = "111122223333", "eu-west-1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +188,7 @@ def test_retry_on_retries_only_the_codes_named() -> None:
 
 def test_table_columns_are_aligned() -> None:
     out = io.StringIO()
-    print_table(("a", "status"), [("long item", "ok"), ("x", "already configured")], out)
+    print(table(("a", "status"), [("long item", "ok"), ("x", "already configured")]), file=out)
     lines = out.getvalue().splitlines()
     assert [line.index("status") if i == 0 else None for i, line in enumerate(lines[:1])] == [11]
     assert lines[2].startswith("long item  ok") and lines[3].startswith("x          already configured")

@@ -1,4 +1,4 @@
-"""validate.py: PASS/FAIL checks over moto state, with Stubber for the inference-profile and runtime calls."""
+"""bedrock-costs validate: PASS/FAIL checks over moto state, Stubber for the inference-profile and runtime calls."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-import enable_logging
-import validate
+from bedrock_costs import enable_logging, validate
 from bedrock_costs.aws import Target
 
 from .conftest import ACCOUNT, REGION, CallLog
@@ -29,7 +28,7 @@ LOG_GROUP = "/aws/bedrock/invocations"
 
 @pytest.fixture
 def logging_config(aws: boto3.Session) -> dict[str, Any]:
-    """What enable_logging.py sets up, done straight against moto; returns the logging configuration."""
+    """What enable-logging sets up, done straight against moto; returns the logging configuration."""
     args = enable_logging.parse_args(["--bucket", "bedrock-logs-test", "--prefix", "bedrock"])
     enable_logging.enable_logging(Target(aws, REGION, ACCOUNT), enable_logging.settings_from(args))
     return aws.client("bedrock").get_model_invocation_logging_configuration()["loggingConfig"]
@@ -73,14 +72,15 @@ def test_everything_passes(stubs: dict[str, Stubber], logging_config: dict[str, 
 
 def test_nothing_configured_fails(aws: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(write_map(tmp_path)) == 1
-    assert "not set: run enable_logging.py" in capsys.readouterr().out
+    assert "not set: run bedrock-costs enable-logging" in capsys.readouterr().out
 
 
 def test_missing_bucket_statement_and_retention_fail(logging_config: dict[str, Any], aws: boto3.Session,
                                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     aws.client("s3").put_bucket_policy(Bucket="bedrock-logs-test", Policy=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
-                                               "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bedrock-logs-test/*"}]}))
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"},
+                       "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bedrock-logs-test/*"}]}))
     aws.client("logs").delete_retention_policy(logGroupName=LOG_GROUP)
     assert run(write_map(tmp_path)) == 1
     out = capsys.readouterr().out
@@ -118,7 +118,7 @@ def test_missing_profile_and_unmapped_rows_fail_other_regions_skip(
     out = capsys.readouterr().out
     assert f"{ARN} does not exist" in out
     assert "profile eu-bot" in out and "SKIP" in out
-    assert "no profile_arn: run create_profiles.py" in out
+    assert "no profile_arn: run bedrock-costs create-profiles" in out
 
 
 def test_access_denied_on_a_check_is_a_fail_line_naming_the_action(

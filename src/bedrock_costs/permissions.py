@@ -63,9 +63,9 @@ IAM_ACTIONS: dict[str, tuple[str, ...]] = {
     "DeleteNotification": ("budgets:ModifyBudget",),
     "CreateSubscriber": ("budgets:ModifyBudget",),
     "DeleteSubscriber": ("budgets:ModifyBudget",),
-    # sns (budget_alerts.py --sns-topic-arn)
+    # sns (budget-alerts --sns-topic-arn)
     "Publish": ("sns:Publish",),
-    # athena (budget_alerts.py reading the budget mart on Athena)
+    # athena (budget-alerts reading the budget mart on Athena)
     "StartQueryExecution": ("athena:StartQueryExecution",),
     "GetQueryExecution": ("athena:GetQueryExecution",),
     "GetQueryResults": ("athena:GetQueryResults",),

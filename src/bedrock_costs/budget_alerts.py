@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Budget alerts: the apps whose Bedrock spend this month is over an alert threshold.
 
-    .venv/bin/python scripts/budget_alerts.py [--database bedrock_costs.duckdb] [--forecast]
-    .venv/bin/python scripts/budget_alerts.py --athena-database bedrock_costs [--athena-workgroup primary]
+    bedrock-costs budget-alerts [--database bedrock_costs.duckdb] [--forecast]
+    bedrock-costs budget-alerts --athena-database bedrock_costs [--athena-workgroup primary]
         [--athena-output s3://my-athena-results/alerts/] --region us-east-1 [--profile prod]
     ... [--sns-topic-arn arn:aws:sns:us-east-1:111122223333:bedrock-budgets] [--dry-run]
 
@@ -20,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,9 +29,10 @@ from typing import Any
 import boto3
 
 from bedrock_costs.aws import make_session
-from bedrock_costs.cli import ExitCode, run_guarded, script_parser
+from bedrock_costs.cli import ExitCode, command_parser, run_guarded
 from bedrock_costs.errors import InputError, SetupError
-from bedrock_costs.report import print_table, progress
+from bedrock_costs.results import progress
+from bedrock_costs.tables import table
 
 MART = "fct_app_budget_status"
 COLUMNS = (
@@ -120,7 +119,7 @@ def read_duckdb(database: Path, schema: str) -> list[BudgetRow]:
             relation = con.sql(status_sql(f"{schema}.{MART}"))
         except duckdb.CatalogException as error:
             raise SetupError("NoBudgetMart", f"{schema}.{MART} is not in {database}: {_BUILD_HINT}") from error
-        return [to_row(dict(zip(relation.columns, values))) for values in relation.fetchall()]
+        return [to_row(dict(zip(relation.columns, values, strict=True))) for values in relation.fetchall()]
 
 
 def run_athena_query(session: boto3.Session, region: str, sql: str, database: str, workgroup: str,
@@ -154,7 +153,7 @@ def run_athena_query(session: boto3.Session, region: str, sql: str, database: st
         rows += [[cell.get("VarCharValue") for cell in row.get("Data", [])] for row in page["ResultSet"]["Rows"]]
     if rows and rows[0] == names:  # a SELECT's first row is its header
         rows = rows[1:]
-    return [dict(zip(names, values)) for values in rows]
+    return [dict(zip(names, values, strict=False)) for values in rows]  # as Athena sent them, short or not
 
 
 def read_athena(session: boto3.Session, region: str, database: str, workgroup: str,
@@ -234,7 +233,7 @@ def publish(session: boto3.Session | None, topic_arn: str, subject: str, body: s
 # --- command line -----------------------------------------------------------------------------
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = script_parser(__doc__)
+    parser = command_parser("budget-alerts", __doc__)
     parser.add_argument("--database", type=Path,
                         default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")),
                         help="the DuckDB file of the local target (default $DBT_DUCKDB_PATH or bedrock_costs.duckdb)")
@@ -281,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
     if not alerts:
         print(f"No app over an alert threshold ({len(rows)} apps, month to date through {through}).")
         return ExitCode.OK
-    print_table(HEADERS, alert_lines(alerts))
+    print(table(HEADERS, alert_lines(alerts)))
     print(f"{len(alerts)} app(s) over an alert threshold, month to date through {through}.")
     if args.sns_topic_arn:
         subject, body = message(alerts)
@@ -289,10 +288,7 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.FAILED
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     return run_guarded(lambda: run(args))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -32,7 +32,7 @@ def inferred_model_source(profile: Mapping[str, Any]) -> str:
     inferred from the regions it routes to (AWS does not return the profile it was copied from)."""
     models = profile.get("models", [])
     if len(models) == 1:
-        return models[0]["modelArn"]
+        return str(models[0]["modelArn"])
     regions = {region for found in _model_regions(profile).values() for region in found}
     model_ids = sorted(_model_regions(profile))
     return f"{geo_prefix_for(regions)}.{model_ids[0]}" if model_ids else ""

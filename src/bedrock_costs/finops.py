@@ -1,7 +1,7 @@
 """Cost Explorer and Budgets for Bedrock attribution.
 
-    .venv/bin/python scripts/finops.py tags [--tag-key app --tag-key team --tag-key cost_center]
-    .venv/bin/python scripts/finops.py budgets [--budgets-csv seeds/app_budgets.csv]
+    bedrock-costs finops tags [--tag-key app --tag-key team --tag-key cost_center]
+    bedrock-costs finops budgets [--budgets-csv seeds/app_budgets.csv]
 
 ``tags`` activates the cost-allocation tags. ``budgets`` creates or updates one monthly cost budget
 per app, filtered on the app tag and the Bedrock service, with e-mail alerts at each threshold.
@@ -12,18 +12,25 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bedrock_costs.aws import Target, get_or_none, paginate
-from bedrock_costs.cli import common_parser, finish, open_target, run_guarded, script_parser
+from bedrock_costs.cli import command_parser, common_parser, finish, open_target, run_guarded
 from bedrock_costs.errors import InputError
 from bedrock_costs.policies import canonical
-from bedrock_costs.report import ALREADY, Result, converge, progress
+from bedrock_costs.results import ALREADY, Result, converge, progress
+
+if TYPE_CHECKING:
+    from mypy_boto3_budgets.type_defs import (
+        BudgetTypeDef,
+        NotificationTypeDef,
+        NotificationWithSubscribersTypeDef,
+        SubscriberTypeDef,
+    )
 
 DEFAULT_TAG_KEYS = ("app", "team", "cost_center")
 DEFAULT_SERVICES = ("Amazon Bedrock",)
@@ -44,7 +51,7 @@ class AppBudget:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = script_parser(__doc__, with_common=False)
+    parser = command_parser("finops", __doc__, with_common=False)
     commands = parser.add_subparsers(dest="command", required=True)
     tags = commands.add_parser("tags", parents=[common_parser()], help="activate the cost-allocation tags")
     tags.add_argument("--tag-key", action="append", dest="tag_keys", help="repeatable; default app, team, cost_center")
@@ -65,7 +72,7 @@ def activate_tags(target: Target, keys: Sequence[str], dry_run: bool) -> list[Re
     found = {tag["TagKey"]: tag.get("Status") for tag in paginate(
         ce, "list_cost_allocation_tags", "CostAllocationTags", TagKeys=list(keys), Type="UserDefined")}
     inactive = [key for key in keys if found.get(key) != "Active"]
-    errors: dict[str, dict[str, str]] = {}
+    errors: dict[str, Mapping[str, Any]] = {}
     if inactive and not dry_run:
         response = ce.update_cost_allocation_tags_status(
             CostAllocationTagsStatus=[{"TagKey": key, "Status": "Active"} for key in inactive])
@@ -73,7 +80,7 @@ def activate_tags(target: Target, keys: Sequence[str], dry_run: bool) -> list[Re
     return [_tag_result(key, found.get(key), errors.get(key), dry_run) for key in keys]
 
 
-def _tag_result(key: str, status: str | None, error: dict[str, str] | None, dry_run: bool) -> Result:
+def _tag_result(key: str, status: str | None, error: Mapping[str, Any] | None, dry_run: bool) -> Result:
     item = f"cost-allocation tag {key}"
     if status == "Active":
         result = Result(item, ALREADY)
@@ -133,7 +140,7 @@ def read_budgets(path: Path) -> list[AppBudget]:
     return budgets
 
 
-def budget_definition(budget: AppBudget, name: str, app_tag: str, services: Sequence[str]) -> dict[str, Any]:
+def budget_definition(budget: AppBudget, name: str, app_tag: str, services: Sequence[str]) -> BudgetTypeDef:
     """A monthly cost budget on the app tag and the Bedrock service."""
     return {
         "BudgetName": name,
@@ -144,17 +151,17 @@ def budget_definition(budget: AppBudget, name: str, app_tag: str, services: Sequ
     }
 
 
-def notification(threshold: Decimal) -> dict[str, Any]:
+def notification(threshold: Decimal) -> NotificationTypeDef:
     """An alert when actual spend passes ``threshold`` percent of the limit."""
     return {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": float(threshold),
             "ThresholdType": "PERCENTAGE"}
 
 
-def _subscribers(emails: Sequence[str]) -> list[dict[str, str]]:
+def _subscribers(emails: Sequence[str]) -> list[SubscriberTypeDef]:
     return [{"SubscriptionType": "EMAIL", "Address": email} for email in emails]
 
 
-def _same_budget(current: dict[str, Any] | None, desired: dict[str, Any]) -> bool:
+def _same_budget(current: Mapping[str, Any] | None, desired: Mapping[str, Any]) -> bool:
     if current is None:
         return False
     limit = current.get("BudgetLimit") or {}
@@ -169,20 +176,22 @@ def _same_budget(current: dict[str, Any] | None, desired: dict[str, Any]) -> boo
 _NOT_CARRIED = ("CalculatedSpend", "LastUpdatedTime", "HealthStatus", "FilterExpression", "Metrics")
 
 
-def ensure_budget(target: Target, budget: AppBudget, desired: dict[str, Any], dry_run: bool) -> list[Result]:
+def ensure_budget(target: Target, budget: AppBudget, desired: BudgetTypeDef, dry_run: bool) -> list[Result]:
     """Create the budget with its alerts, or bring an existing one and its alerts in line."""
     client = target.billing_client("budgets")
     name = desired["BudgetName"]
     found = get_or_none(client.describe_budget, ("NotFoundException",), AccountId=target.account_id, BudgetName=name)
     current = found["Budget"] if found else None
-    alerts = [{"Notification": notification(t), "Subscribers": _subscribers(budget.emails)} for t in budget.thresholds]
+    alerts: list[NotificationWithSubscribersTypeDef] = [
+        {"Notification": notification(t), "Subscribers": _subscribers(budget.emails)} for t in budget.thresholds]
 
     def write() -> None:
         if current is None:
             client.create_budget(AccountId=target.account_id, Budget=desired, NotificationsWithSubscribers=alerts)
         else:
             kept = {k: v for k, v in current.items() if k not in _NOT_CARRIED}
-            client.update_budget(AccountId=target.account_id, NewBudget={**kept, **desired})
+            # the existing budget's other fields, carried over as AWS returned them
+            client.update_budget(AccountId=target.account_id, NewBudget=cast("BudgetTypeDef", {**kept, **desired}))
 
     result = converge(f"budget {name}", current, desired, write, dry_run, same=_same_budget,
                       detail=f"{budget.monthly_usd} USD/month, app={budget.app}")
@@ -191,7 +200,7 @@ def ensure_budget(target: Target, budget: AppBudget, desired: dict[str, Any], dr
     return [result, ensure_alerts(target, name, budget, dry_run)]
 
 
-def _threshold_key(found: dict[str, Any]) -> tuple[str, str, float, str]:
+def _threshold_key(found: Mapping[str, Any]) -> tuple[str, str, float, str]:
     return (found["NotificationType"], found["ComparisonOperator"], float(found["Threshold"]),
             found.get("ThresholdType", "PERCENTAGE"))
 
@@ -268,10 +277,7 @@ def run(args: argparse.Namespace) -> int:
     return finish(ensure_budgets(open_target(args), args, budgets), args.dry_run)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     return run_guarded(lambda: run(args))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

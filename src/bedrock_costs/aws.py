@@ -1,4 +1,4 @@
-"""Sessions, the caller's account and the small read helpers every script shares.
+"""Sessions, the caller's account and the small read helpers every command shares.
 
 boto3 honours ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) itself, so a local
 emulator such as moto_server works without any code here.
@@ -9,13 +9,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import boto3
 from botocore.exceptions import ClientError
 
 from bedrock_costs.arns import partition_for
 from bedrock_costs.errors import InputError
+
+if TYPE_CHECKING:  # the boto3-stubs service packages: dev-only, for mypy
+    from mypy_boto3_bedrock import BedrockClient
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_budgets import BudgetsClient
+    from mypy_boto3_ce import CostExplorerClient
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_s3 import S3Client
 
 T = TypeVar("T")
 
@@ -25,16 +35,34 @@ _BILLING_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-northwest-1", "aws-us-gov"
 
 @dataclass(frozen=True)
 class Target:
-    """Where a script works: a session, its region and the caller's account."""
+    """Where a command works: a session, its region and the caller's account."""
 
     session: boto3.Session
     region: str
     account_id: str
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @overload
+    def client(self, service: Literal["bedrock"]) -> BedrockClient: ...
+    @overload
+    def client(self, service: Literal["bedrock-runtime"]) -> BedrockRuntimeClient: ...
+    @overload
+    def client(self, service: Literal["iam"]) -> IAMClient: ...
+    @overload
+    def client(self, service: Literal["kms"]) -> KMSClient: ...
+    @overload
+    def client(self, service: Literal["logs"]) -> CloudWatchLogsClient: ...
+    @overload
+    def client(self, service: Literal["s3"]) -> S3Client: ...
+
     def client(self, service: str) -> Any:
         """A client for ``service`` in the target region (one per service, reused)."""
         return self._client(service, self.region)
+
+    @overload
+    def billing_client(self, service: Literal["budgets"]) -> BudgetsClient: ...
+    @overload
+    def billing_client(self, service: Literal["ce"]) -> CostExplorerClient: ...
 
     def billing_client(self, service: str) -> Any:
         """A Cost Explorer or Budgets client (their endpoint is fixed per partition)."""
@@ -42,7 +70,9 @@ class Target:
 
     def _client(self, service: str, region: str) -> Any:
         if (service, region) not in self._clients:
-            self._clients[service, region] = self.session.client(service, region_name=region)
+            # a service named at run time: no single overload of the stubs' Session.client applies
+            make: Callable[..., Any] = self.session.client
+            self._clients[service, region] = make(service, region_name=region)
         return self._clients[service, region]
 
 

@@ -1,14 +1,19 @@
-#!/usr/bin/env python3
-"""Print the `make run` summary: cost by app for the last days, and the top callers."""
+"""Print the `make run` summary: cost by app for the last days, and the top callers.
+
+    bedrock-costs summary [--database bedrock_costs.duckdb] [--days 7] [--top 8]
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 import duckdb
+
+from bedrock_costs.cli import command_parser, run_guarded
+from bedrock_costs.errors import SetupError
+from bedrock_costs.tables import money, table
 
 APP_SQL = """
 with last_days as (
@@ -44,24 +49,15 @@ order by cost_usd desc nulls last
 limit {top}
 """
 
-PERIOD_SQL = "select min(usage_date), max(usage_date) from fct_daily_app_cost where usage_date > (select max(usage_date) from fct_daily_app_cost) - {days}"
-
-
-def money(value: float | None) -> str:
-    return "unpriced" if value is None else f"${value:,.2f}"
-
-
-def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
+PERIOD_SQL = (
+    "select min(usage_date), max(usage_date) from fct_daily_app_cost"
+    " where usage_date > (select max(usage_date) from fct_daily_app_cost) - {days}"
+)
 
 
 def summary(con: duckdb.DuckDBPyConnection, days: int, top: int) -> str:
-    first, last = con.sql(PERIOD_SQL.format(days=days)).fetchone()
+    """The two tables, with a heading each, and a warning line when any request has no price."""
+    first, last = con.sql(PERIOD_SQL.format(days=days)).fetchone() or (None, None)
     apps = con.sql(APP_SQL.format(days=days)).fetchall()
     callers = con.sql(CALLER_SQL.format(days=days, top=top)).fetchall()
     total = sum(r[4] or 0 for r in apps)
@@ -81,20 +77,23 @@ def summary(con: duckdb.DuckDBPyConnection, days: int, top: int) -> str:
     return "\n".join(parts)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = command_parser("summary", __doc__, with_common=False)
     parser.add_argument("--database", type=Path,
                         default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")))
     parser.add_argument("--days", type=int, default=7, help="last N days of data (default 7)")
     parser.add_argument("--top", type=int, default=8, help="callers to list (default 8)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
     if not args.database.exists():
-        print(f"ERROR [NoDatabase]: {args.database} does not exist; run `make run` first", file=sys.stderr)
-        return 1
+        raise SetupError("NoDatabase", f"{args.database} does not exist; run `make run` first")
     with duckdb.connect(str(args.database), read_only=True) as con:
         print(summary(con, args.days, args.top))
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return run_guarded(lambda: run(args))

@@ -1,6 +1,6 @@
 """Check that Bedrock cost attribution is wired end to end; print PASS/FAIL, exit 1 on any FAIL.
 
-    .venv/bin/python scripts/validate.py [--profile-map seeds/profile_map.csv] [--invoke] [--tail 15]
+    bedrock-costs validate [--profile-map seeds/profile_map.csv] [--invoke] [--tail 15]
 
 Checks the logging configuration and both destinations, the bucket policy, the role's trust, the
 log group's retention, and every mapped profile (exists, ACTIVE, tags and model as in the map).
@@ -12,29 +12,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bedrock_costs import inputs, readers
 from bedrock_costs.arns import ModelSource, parse_arn
 from bedrock_costs.aws import Target, get_or_none, paginate
-from bedrock_costs.cli import ExitCode, check_or_fail, open_target, run_guarded, script_parser
+from bedrock_costs.cli import ExitCode, check_or_fail, command_parser, open_target, run_guarded
 from bedrock_costs.errors import InputError
 from bedrock_costs.policies import LOG_STREAM, bucket_statement, has_statement, trust_statement
 from bedrock_costs.profile_map import DEFAULT_PATH, MapRow, ProfileMap, read_profile_map, sources
 from bedrock_costs.profiles import model_mismatch, tag_mismatches
-from bedrock_costs.report import Result, print_table, progress
+from bedrock_costs.results import Result, progress
+from bedrock_costs.tables import table
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 _PROMPT = "Reply with the single word OK."
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = script_parser(__doc__)
+    parser = command_parser("validate", __doc__)
     parser.add_argument("--profile-map", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--retention-days", type=int, help="expected log-group retention (default: any)")
     parser.add_argument("--invoke", action="store_true", help="send one tiny call through each profile")
@@ -49,10 +50,10 @@ def verdict(item: str, problems: Sequence[str], ok_detail: str = "") -> Result:
     return Result(item, PASS, ok_detail)
 
 
-def check_logging(config: dict[str, Any] | None) -> list[Result]:
+def check_logging(config: Mapping[str, Any] | None) -> list[Result]:
     """The logging configuration exists, logs text, and has both destinations."""
     if not config:
-        return [verdict("logging configuration", ["not set: run enable_logging.py"])]
+        return [verdict("logging configuration", ["not set: run bedrock-costs enable-logging"])]
     s3, cloudwatch = config.get("s3Config") or {}, config.get("cloudWatchConfig") or {}
     return [
         verdict("logging configuration", [] if config.get("textDataDeliveryEnabled") else ["text delivery is off"],
@@ -65,7 +66,7 @@ def check_logging(config: dict[str, Any] | None) -> list[Result]:
     ]
 
 
-def check_bucket(target: Target, s3_config: dict[str, Any]) -> list[Result]:
+def check_bucket(target: Target, s3_config: Mapping[str, Any]) -> list[Result]:
     """The bucket is in the region and its policy lets Bedrock write the log prefix."""
     bucket = s3_config["bucketName"]
     region = readers.bucket_region(target, bucket)
@@ -113,7 +114,7 @@ def check_profile(target: Target, row: MapRow, source: ModelSource) -> list[Resu
     """The profile exists, is an ACTIVE application profile, with the map's tags and model."""
     item = f"profile {row.name}"
     if not row.arn:
-        return [verdict(item, ["no profile_arn: run create_profiles.py"])]
+        return [verdict(item, ["no profile_arn: run bedrock-costs create-profiles"])]
     elsewhere = in_scope(target, row)
     if elsewhere:
         return [Result(item, SKIP, f"{elsewhere}: run with the matching --region/--profile")]
@@ -183,7 +184,7 @@ def check_tail(target: Target, log_group: str | None, minutes: int, profile_map:
         return [verdict("tail", ["no CloudWatch log group configured"])]
     rows = tail_usage(target, log_group, minutes, profile_map)
     if rows:
-        print_table(("model_id", "app", "requests", "input_tokens", "output_tokens"), rows, right={2, 3, 4})
+        print(table(("model_id", "app", "requests", "input_tokens", "output_tokens"), rows, right={2, 3, 4}))
         print()
     requests = sum(row[2] for row in rows)
     mapped = sum(row[2] for row in rows if row[1] != "(not in map)")
@@ -207,10 +208,9 @@ def validate(target: Target, args: argparse.Namespace, profile_map: ProfileMap,
                                                                       args.retention_days))
     for row, source in rows:
         progress(f"profile {row.name}")
-        results += check_or_fail(f"profile {row.name}", lambda r=row, s=source: check_profile(target, r, s))
+        results += check_or_fail(f"profile {row.name}", partial(check_profile, target, row, source))
         if args.invoke:
-            results += check_or_fail(f"invoke {row.name}",
-                                     lambda r=row, s=source: invoke_profile(target, r, s, args.dry_run))
+            results += check_or_fail(f"invoke {row.name}", partial(invoke_profile, target, row, source, args.dry_run))
     if args.tail:
         results += check_or_fail("tail", lambda: check_tail(target, cloudwatch.get("logGroupName"), args.tail,
                                                             profile_map))
@@ -225,17 +225,14 @@ def run(args: argparse.Namespace) -> int:
     profile_map = read_profile_map(args.profile_map)
     rows = sources(profile_map, profile_map.rows)
     results = validate(open_target(args), args, profile_map, rows)
-    print_table(("check", "result", "detail"), [(r.item, r.status, r.detail) for r in results])
+    print(table(("check", "result", "detail"), [(r.item, r.status, r.detail) for r in results]))
     failed = sum(r.failed for r in results)
     print(f"{sum(r.status == PASS for r in results)} passed, {failed} failed, "
           f"{sum(r.status == SKIP for r in results)} skipped.")
     return ExitCode.FAILED if failed else ExitCode.OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     return run_guarded(lambda: run(args))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

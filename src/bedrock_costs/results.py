@@ -1,11 +1,13 @@
-"""Step results, the read-compare-write helper and the one summary-table printer."""
+"""Step results: the read-compare-write helper, progress lines and the summary of a run."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
+
+from bedrock_costs.tables import table
 
 T = TypeVar("T")
 
@@ -53,25 +55,9 @@ def _done(result: Result) -> Result:
     return result
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | None = None,
-                right: Collection[int] = ()) -> None:
-    """Plain text columns under a header and a rule; columns in ``right`` (by index) align right."""
-    out = out or sys.stdout
-    cells = [[str(value) for value in row] for row in [headers, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if i in right else v.ljust(w) for i, (v, w) in enumerate(zip(values, widths)))
-
-    print(line(cells[0]).rstrip(), file=out)
-    print(line(["-" * width for width in widths]).rstrip(), file=out)
-    for row in cells[1:]:
-        print(line(row).rstrip(), file=out)
-
-
 def print_results(results: Sequence[Result], dry_run: bool = False) -> None:
     """The summary table of a run, then one line saying what changed."""
-    print_table(("item", "status", "detail"), [(r.item, r.status, r.detail) for r in results])
+    print(table(("item", "status", "detail"), [(r.item, r.status, r.detail) for r in results]))
     changes = sum(r.changed for r in results)
     failures = sum(r.failed for r in results)
     if all(r.status == ALREADY for r in results):

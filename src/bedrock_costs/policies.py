@@ -1,11 +1,12 @@
 """The IAM, S3 and KMS policy documents Bedrock invocation logging needs, and how to merge them.
 
-Every document is built here once; enable_logging.py writes them and validate.py checks them.
+Every document is built here once; enable_logging writes them and validate checks them.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from bedrock_costs.arns import bedrock_source_arn, log_stream_arn, s3_object_arn
@@ -79,11 +80,12 @@ def role_policy(region: str, account_id: str, log_group: str) -> Policy:
     )
 
 
-def parse_policy(value: str | Policy | None) -> Policy | None:
+def parse_policy(value: str | Mapping[str, Any] | None) -> Policy | None:
     """A policy as a dict, whether AWS returned a JSON string, a dict or nothing."""
     if value is None or value == "":
         return None
-    return json.loads(value) if isinstance(value, str) else value
+    parsed: Policy = json.loads(value) if isinstance(value, str) else dict(value)
+    return parsed
 
 
 def statements(policy: Policy | None) -> list[Statement]:

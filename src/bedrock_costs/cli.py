@@ -1,4 +1,4 @@
-"""What every script's command line shares: the common flags and the error edge.
+"""What every subcommand's command line shares: its parser, the common flags and the error edge.
 
 AWS errors are caught only here, in ``run_guarded``, and printed as
 ``ERROR [<Code>]: <what failed, and the permission or fix needed>``.
@@ -16,11 +16,13 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from bedrock_costs.aws import Target, connect, error_code, make_session, require_region
 from bedrock_costs.errors import InputError, SetupError
 from bedrock_costs.permissions import iam_actions
-from bedrock_costs.report import Result, any_failed, print_results
+from bedrock_costs.results import Result, any_failed, print_results
+
+PROG = "bedrock-costs"
 
 
 class ExitCode(IntEnum):
-    """Exit codes shared by all scripts."""
+    """Exit codes shared by all subcommands."""
 
     OK = 0
     FAILED = 1  # an AWS call failed, or a check did
@@ -49,14 +51,15 @@ def common_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def script_parser(description: str | None, with_common: bool = True) -> argparse.ArgumentParser:
-    """A script's parser: its docstring as help text, and (unless subcommands carry them) the common flags."""
+def command_parser(command: str, description: str | None, with_common: bool = True) -> argparse.ArgumentParser:
+    """The parser of ``bedrock-costs <command>``: its module docstring as help text, and (unless the command
+    makes no AWS call, or its own subcommands carry them) the common flags."""
     parents = [common_parser()] if with_common else []
-    return argparse.ArgumentParser(description=description, parents=parents,
+    return argparse.ArgumentParser(prog=f"{PROG} {command}", description=description, parents=parents,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
-def open_target(args: argparse.Namespace, check_region: Callable[[str], None] | None = None) -> Target:
+def open_target(args: argparse.Namespace, check_region: Callable[[str], object] | None = None) -> Target:
     """Session, region and account from --profile/--region; ``check_region`` runs before any call."""
     session = make_session(args.profile, args.region)
     region = require_region(session)
@@ -75,8 +78,8 @@ def describe_client_error(error: ClientError) -> tuple[str, str]:
         detail = f"; AWS said: {aws_message}" if aws_message else ""
         hint = _DENIED_HINTS.get(operation, "")
         return "AccessDenied", f"{operation} was denied: grant the operator {actions}{hint}{detail}"
-    hint = _HINTS.get(code)
-    return code, f"{operation} failed: {aws_message}" + (f" ({hint})" if hint else "")
+    fix = _HINTS.get(code)
+    return code, f"{operation} failed: {aws_message}" + (f" ({fix})" if fix else "")
 
 
 def print_error(code: str, message: str) -> None:
@@ -85,7 +88,7 @@ def print_error(code: str, message: str) -> None:
 
 
 def run_guarded(body: Callable[[], int]) -> int:
-    """Run a script body; turn every expected failure into an ERROR line and an exit code."""
+    """Run a command's body; turn every expected failure into an ERROR line and an exit code."""
     try:
         return body()
     except InputError as error:

@@ -112,7 +112,8 @@ def read_profile_map(path: Path) -> ProfileMap:
     """Parse the profile map (blank lines are ignored)."""
     records, header = _parse(path, _read_text(path))
     data = [record.values for record in records[1:] if any(v.strip() for v in record.values)]
-    rows = tuple(MapRow(number, dict(zip(header, values))) for number, values in enumerate(data, start=1))
+    # strict=False: a short row leaves its last columns empty, as csv.DictReader would
+    rows = tuple(MapRow(number, dict(zip(header, values, strict=False))) for number, values in enumerate(data, 1))
     return ProfileMap(path, header, rows)
 
 

@@ -1,7 +1,7 @@
 """Create one tagged application inference profile per profile-map row that has no profile_arn.
 
-    .venv/bin/python scripts/create_profiles.py [--profile-map seeds/profile_map.csv] [--dry-run]
-    .venv/bin/python scripts/create_profiles.py --sync [--write]
+    bedrock-costs create-profiles [--profile-map seeds/profile_map.csv] [--dry-run]
+    bedrock-costs create-profiles --sync [--write]
 
 A profile that already exists under the row's name is reused, never duplicated. Each new ARN is
 written back into the CSV as soon as it exists, touching nothing else in the file, so a run
@@ -12,15 +12,14 @@ the map lacks (with their tags); --sync --write appends them so their calls can 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bedrock_costs import readers
 from bedrock_costs.arns import ModelSource, copy_from_arn, geo_prefix_for, unusable_from
 from bedrock_costs.aws import Target
-from bedrock_costs.cli import finish, open_target, run_guarded, script_parser
+from bedrock_costs.cli import command_parser, finish, open_target, run_guarded
 from bedrock_costs.errors import InputError
 from bedrock_costs.profile_map import (
     DEFAULT_PATH,
@@ -34,17 +33,21 @@ from bedrock_costs.profile_map import (
     write_profile_arn,
 )
 from bedrock_costs.profiles import format_tags, inferred_model_source, model_mismatch, tag_mismatches
-from bedrock_costs.report import ALREADY, Result, converge, progress
+from bedrock_costs.results import ALREADY, Result, converge, progress
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock.type_defs import TagTypeDef
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = script_parser(__doc__)
+    parser = command_parser("create-profiles", __doc__)
     parser.add_argument("--profile-map", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--sync", action="store_true", help="report application profiles missing from the map")
     parser.add_argument("--write", action="store_true", help="with --sync: append them to the map")
     return parser.parse_args(argv)
 
 
-def _api_tags(tags: dict[str, str]) -> list[dict[str, str]]:
+def _api_tags(tags: dict[str, str]) -> list[TagTypeDef]:
     return [{"key": key, "value": value} for key, value in sorted(tags.items())]
 
 
@@ -60,7 +63,7 @@ def _on_demand_problem(target: Target, source: ModelSource) -> str | None:
             f"system profile such as {geo}.{source.model_id} or global.{source.model_id}")
 
 
-def reuse_profile(target: Target, path: Path, row: MapRow, found: dict[str, Any], source: ModelSource,
+def reuse_profile(target: Target, path: Path, row: MapRow, found: Mapping[str, Any], source: ModelSource,
                   dry_run: bool) -> list[Result]:
     """Link an existing profile of the same name: check its model, bring its tags in line, write its ARN."""
     arn = found["inferenceProfileArn"]
@@ -117,7 +120,7 @@ def create_profiles(target: Target, profile_map: ProfileMap, pending: list[tuple
     return results
 
 
-def row_for(profile: dict[str, Any], tags: dict[str, str], header: Sequence[str]) -> dict[str, str]:
+def row_for(profile: Mapping[str, Any], tags: dict[str, str], header: Sequence[str]) -> dict[str, str]:
     """A map row for a profile found in AWS; tags fill the tag columns the map already has."""
     row = {column: tags.get(column, "") for column in TAG_COLUMNS}
     row |= {c: tags.get(c[len(TAG_PREFIX):], "") for c in header if c.startswith(TAG_PREFIX)}
@@ -137,7 +140,8 @@ def sync(target: Target, profile_map: ProfileMap, write: bool, dry_run: bool) ->
         if arn in known_arns:
             continue
         if name in unlinked:
-            results.append(Result(name, "unlinked", "row has no profile_arn: run create_profiles.py to link it"))
+            results.append(Result(name, "unlinked",
+                                  "row has no profile_arn: run bedrock-costs create-profiles to link it"))
             continue
         tags = readers.profile_tags(target, arn)
         new_rows.append(row_for(found, tags, profile_map.header))
@@ -159,10 +163,7 @@ def run(args: argparse.Namespace) -> int:
     return finish(create_profiles(target, profile_map, pending, args.dry_run), args.dry_run)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     return run_guarded(lambda: run(args))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

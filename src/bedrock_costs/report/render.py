@@ -1,74 +1,27 @@
-#!/usr/bin/env python3
-"""Write the HTML cost report (`make report`): one self-contained file, charts as inline SVG.
-
-    .venv/bin/python scripts/report.py [--database bedrock_costs.duckdb] [--out reports/cost_report.html]
-                                       [--days 30] [--top 10] [--screenshot reports/cost_report.png]
-
-Reads the marts only. The budget and anomaly sections appear when their marts exist in the
-database. No JavaScript library, no CDN, no font or image from the network: the file opens offline.
-"""
+"""The report page: HTML, inline SVG charts and CSS, from a ReportData. Nothing here reads the marts."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import math
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import duckdb
+from bedrock_costs.report.data import (
+    ROUTES,
+    AppCache,
+    CallerCost,
+    DailyCost,
+    Headline,
+    ModelCost,
+    OptionalMart,
+    ReportData,
+)
+from bedrock_costs.tables import money
 
-from bedrock_costs.report import progress
-from summary import money, table
-
-# Marts built by the FinOps work (models/marts/finops): each becomes a section when its table exists.
-@dataclass(frozen=True)
-class OptionalSpec:
-    section: str
-    title: str
-    blurb: str
-    columns: tuple[str, ...]          # shown in this order when present; every column when none is
-    order_by: tuple[str, ...] = ()    # "column desc" items; those whose column is missing are dropped
-    scope: str = "all"                # 'period': date_column within the report period; 'latest': its max
-    date_column: str = ""
-    limit: int = 25
-
-
-OPTIONAL_MARTS: dict[str, OptionalSpec] = {
-    "fct_app_budget_status": OptionalSpec(
-        "budgets", "Budgets", "Month-to-date spend per app against its monthly budget (seeds/app_budgets.csv). "
-        "The pale bar and the black tick: the trailing-7-day forecast to month end.",
-        ("app", "monthly_budget_usd", "mtd_cost_usd", "pct_of_budget", "trailing_7d_forecast_usd",
-         "forecast_pct_of_budget", "projected_exceed_date", "budget_status", "through_date"),
-        ("pct_of_budget desc nulls last", "mtd_cost_usd desc", "app"), "latest", "month_start_date"),
-    "fct_cost_anomalies": OptionalSpec(
-        "anomalies", "Cost anomalies", "Spend spikes against each app's or caller's usual hourly spend, and "
-        "new direct spenders on expensive models.",
-        ("started_at", "anomaly_type", "dimension", "entity_name", "model_id", "hour_count", "cost_usd",
-         "expected_cost_usd", "spend_ratio", "description"),
-        ("usage_date desc", "cost_usd desc"), "period", "usage_date"),
-    "fct_model_whatif": OptionalSpec(
-        "savings", "Savings ideas", "The same tokens on a cheaper model or through global routing, at list price "
-        "(never for residency-pinned traffic). The biggest savings first.",
-        ("app", "model_id", "alternative_kind", "alternative_model_id", "current_list_cost_usd",
-         "alternative_cost_usd", "saving_usd", "saving_pct"),
-        ("saving_usd desc",), limit=10),
-    "fct_app_cache_economics": OptionalSpec(
-        "cache-economics", "Does the prompt cache pay back?", "Per app: what cache reads saved against the "
-        "input price, minus the premium paid for cache writes.",
-        ("app", "cache_hit_ratio", "reads_per_write_token", "cache_read_savings_usd", "cache_write_premium_usd",
-         "net_cache_savings_usd", "cache_status"),
-        ("net_cache_savings_usd desc nulls last", "app")),
-}
 # Column formats that the name's suffix does not tell (format_cell reads the suffix otherwise).
 COLUMN_FORMATS = {"spend_ratio": "times", "reads_per_write_token": "times", "cache_hit_ratio": "share",
                   "pct_of_budget": "percent", "forecast_pct_of_budget": "percent"}
@@ -80,231 +33,6 @@ UNATTRIBUTED_COLOR = "#6f6f6f"
 OTHER_COLOR = "#c7c7c7"
 ROUTE_COLORS = {"profile": "#4e79a7", "unmapped_profile": "#edc948", "direct": "#e15759"}
 ROUTE_LABELS = {"profile": "via app profile", "unmapped_profile": "via unmapped profile", "direct": "direct"}
-
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--mute-audio",
-]
-
-
-# ---------------------------------------------------------------------------------------------
-# Data: every number comes from the marts.
-
-
-@dataclass
-class Period:
-    first: dt.date
-    last: dt.date
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-@dataclass
-class Headline:
-    priced_cost_usd: float
-    unpriced_request_count: int
-    request_count: int
-    error_count: int
-    input_tokens: int
-    output_tokens: int
-    cache_read_input_tokens: int
-    cache_write_input_tokens: int
-    unattributed_cost_usd: float
-    direct_cost_usd: float
-    unmapped_profile_cost_usd: float
-
-    @property
-    def total_cost_usd(self) -> float | None:
-        """NULL, as in the marts, when any request has no price."""
-        return self.priced_cost_usd if self.unpriced_request_count == 0 else None
-
-    @property
-    def total_tokens(self) -> int:
-        return self.input_tokens + self.output_tokens + self.cache_read_input_tokens + self.cache_write_input_tokens
-
-    @property
-    def total_input_tokens(self) -> int:
-        return self.input_tokens + self.cache_read_input_tokens + self.cache_write_input_tokens
-
-    @property
-    def cached_token_share(self) -> float | None:
-        return self.cache_read_input_tokens / self.total_input_tokens if self.total_input_tokens else None
-
-
-@dataclass
-class OptionalMart:
-    name: str
-    spec: OptionalSpec
-    columns: list[str]                # every column of the table
-    rows: list[dict[str, Any]]
-    note: str = ""
-
-    @property
-    def section(self) -> str:
-        return self.spec.section
-
-    @property
-    def shown(self) -> list[str]:
-        return [c for c in self.spec.columns if c in self.columns] or self.columns
-
-
-@dataclass
-class ReportData:
-    period: Period
-    headline: Headline
-    daily: list[tuple[dt.date, str, float]]                 # usage_date, app, cost_usd
-    callers: list[dict[str, Any]]                            # caller, cost per route
-    unattributed_callers: list[dict[str, Any]]
-    models: list[dict[str, Any]]
-    cache_by_app: list[dict[str, Any]]
-    optional: list[OptionalMart] = field(default_factory=list)
-    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
-
-
-def rows_as_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    relation = con.execute(sql, list(params))
-    names = [d[0] for d in relation.description]
-    return [dict(zip(names, row)) for row in relation.fetchall()]
-
-
-def report_period(con: duckdb.DuckDBPyConnection, days: int | None) -> Period | None:
-    first, last = con.execute("select min(usage_date), max(usage_date) from fct_daily_app_cost").fetchone()
-    if last is None:
-        return None
-    if days:
-        first = max(first, last - dt.timedelta(days=days - 1))
-    return Period(first, last)
-
-
-HEADLINE_SQL = """
-select
-    coalesce(sum(cost_usd), 0) as priced_cost_usd,
-    coalesce(sum(unpriced_request_count), 0) as unpriced_request_count,
-    coalesce(sum(request_count), 0) as request_count,
-    coalesce(sum(error_count), 0) as error_count,
-    coalesce(sum(input_tokens), 0) as input_tokens,
-    coalesce(sum(output_tokens), 0) as output_tokens,
-    coalesce(sum(cache_read_input_tokens), 0) as cache_read_input_tokens,
-    coalesce(sum(cache_write_input_tokens), 0) as cache_write_input_tokens,
-    coalesce(sum(cost_usd) filter (where attribution_status <> 'profile'), 0) as unattributed_cost_usd,
-    coalesce(sum(cost_usd) filter (where attribution_status = 'direct'), 0) as direct_cost_usd,
-    coalesce(sum(cost_usd) filter (where attribution_status = 'unmapped_profile'), 0) as unmapped_profile_cost_usd
-from fct_daily_app_cost
-where usage_date between ? and ?
-"""
-
-DAILY_SQL = """
-select usage_date, app, coalesce(sum(cost_usd), 0) as cost_usd
-from fct_daily_app_cost
-where usage_date between ? and ?
-group by usage_date, app
-order by usage_date, app
-"""
-
-# One row per caller ARN; the cost split by route (direct, through a mapped or an unmapped profile).
-CALLERS_SQL = """
-select
-    caller_arn,
-    any_value(caller_name) as caller_name,
-    any_value(caller_type) as caller_type,
-    any_value(account_id) as account_id,
-    sum(request_count) as request_count,
-    coalesce(sum(cost_usd), 0) as cost_usd,
-    coalesce(sum(cost_usd) filter (where attribution_status = 'profile'), 0) as profile_cost_usd,
-    coalesce(sum(cost_usd) filter (where attribution_status = 'unmapped_profile'), 0) as unmapped_profile_cost_usd,
-    coalesce(sum(cost_usd) filter (where attribution_status = 'direct'), 0) as direct_cost_usd,
-    sum(unpriced_request_count) as unpriced_request_count
-from fct_daily_caller_cost
-where usage_date between ? and ? {extra}
-group by caller_arn
-order by cost_usd desc, caller_arn
-limit ?
-"""
-
-MODELS_SQL = """
-select
-    model_id,
-    sum(request_count) as request_count,
-    coalesce(sum(cost_usd), 0) as cost_usd,
-    sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_tokens,
-    sum(cache_read_input_tokens) as cache_read_input_tokens,
-    sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_input_tokens
-from fct_daily_app_cost
-where usage_date between ? and ?
-group by model_id
-order by cost_usd desc, model_id nulls last
-"""
-
-CACHE_SQL = """
-select
-    app,
-    coalesce(sum(cost_usd), 0) as cost_usd,
-    sum(cache_read_input_tokens) as cache_read_input_tokens,
-    sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens) as total_input_tokens
-from fct_daily_app_cost
-where usage_date between ? and ?
-group by app
-having sum(input_tokens + cache_read_input_tokens + cache_write_input_tokens) > 0
-order by cost_usd desc, app
-"""
-
-
-def existing_optional_marts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The optional marts present in the catalog: name -> 'schema.name', in the marts' own schema first."""
-    found = con.execute(
-        """
-        select table_name, table_schema
-        from information_schema.tables
-        where table_name in (select unnest(?::varchar[]))
-        order by table_schema <> (
-            select table_schema from information_schema.tables where table_name = 'fct_daily_app_cost' limit 1
-        ), table_schema
-        """,
-        [list(OPTIONAL_MARTS)],
-    ).fetchall()
-    located: dict[str, str] = {}
-    for name, schema in found:
-        located.setdefault(name, f'"{schema}"."{name}"')
-    return located
-
-
-def load_optional_mart(con: duckdb.DuckDBPyConnection, name: str, relation: str, period: Period) -> OptionalMart:
-    """The rows to show: within the report period, or of the latest month, as the spec says."""
-    spec = OPTIONAL_MARTS[name]
-    columns = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
-    order = [item for item in spec.order_by if item.split()[0] in columns]
-    order_sql = f" order by {', '.join(order)}" if order else ""
-    when = spec.date_column if spec.date_column in columns else ""
-    params: list[Any] = []
-    where, note = "", ""
-    if when and spec.scope == "period":
-        where, params = f' where cast("{when}" as date) between ? and ?', [period.first, period.last]
-        note = f"{when} from {period.first} to {period.last}"
-    elif when and spec.scope == "latest":
-        where = f' where "{when}" = (select max("{when}") from {relation})'
-    rows = rows_as_dicts(con, f"select * from {relation}{where}{order_sql} limit {spec.limit}", params)
-    if when and spec.scope == "latest" and rows:
-        note = f"{when} {rows[0][when]}"
-    return OptionalMart(name, spec, columns, rows, note)
-
-
-def load(con: duckdb.DuckDBPyConnection, days: int | None = 30, top: int = 10) -> ReportData | None:
-    period = report_period(con, days)
-    if period is None:
-        return None
-    span = [period.first, period.last]
-    headline = Headline(**rows_as_dicts(con, HEADLINE_SQL, span)[0])
-    daily = [(d, a, float(c)) for d, a, c in con.execute(DAILY_SQL, span).fetchall()]
-    callers = rows_as_dicts(con, CALLERS_SQL.format(extra=""), [*span, top])
-    unattributed = rows_as_dicts(con, CALLERS_SQL.format(extra="and attribution_status <> 'profile'"), [*span, top])
-    models = rows_as_dicts(con, MODELS_SQL, span)
-    cache = rows_as_dicts(con, CACHE_SQL, span)
-    located = existing_optional_marts(con)
-    optional = [load_optional_mart(con, name, located[name], period) for name in OPTIONAL_MARTS if name in located]
-    return ReportData(period, headline, daily, callers, unattributed, models, cache, optional)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,7 +69,7 @@ def nice_step(maximum: float, ticks: int = 5) -> float:
     if maximum <= 0:
         return 1.0
     raw = maximum / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude: float = 10 ** math.floor(math.log10(raw))  # an int from 1 up, as the ticks print it
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
 
 
@@ -376,7 +104,8 @@ def series_colors(names: Sequence[str]) -> dict[str, str]:
 
 
 def legend(items: Iterable[tuple[str, str]]) -> str:
-    spans = "".join(f'<span class="key"><i style="background:{color}"></i>{esc(label)}</span>' for label, color in items)
+    spans = "".join(f'<span class="key"><i style="background:{color}"></i>{esc(label)}</span>'
+                    for label, color in items)
     return f'<div class="legend">{spans}</div>'
 
 
@@ -396,22 +125,22 @@ def text(x: float, y: float, content: str, anchor: str = "start", cls: str = "")
 # Charts.
 
 
-def stacked_daily_chart(daily: Sequence[tuple[dt.date, str, float]], max_apps: int = 7) -> str:
+def stacked_daily_chart(daily: Sequence[DailyCost], max_apps: int = 7) -> str:
     """Vertical bars, one per day, stacked by app (the biggest apps; the rest as 'other apps')."""
     totals: dict[str, float] = {}
-    for _, app, cost in daily:
-        totals[app] = totals.get(app, 0.0) + cost
+    for row in daily:
+        totals[row.app] = totals.get(row.app, 0.0) + row.cost_usd
     ranked = sorted(totals, key=lambda a: (-totals[a], a))
     named = [a for a in ranked if a != "unattributed"][:max_apps]
     series = named + (["other apps"] if len([a for a in ranked if a != "unattributed"]) > max_apps else [])
     series += ["unattributed"] if "unattributed" in totals else []
     colors = series_colors(series)
 
-    days = sorted({d for d, _, _ in daily})
+    days = sorted({row.usage_date for row in daily})
     stack: dict[dt.date, dict[str, float]] = {d: {} for d in days}
-    for d, app, cost in daily:
-        key = app if app in series else "other apps"
-        stack[d][key] = stack[d].get(key, 0.0) + cost
+    for row in daily:
+        key = row.app if row.app in series else "other apps"
+        stack[row.usage_date][key] = stack[row.usage_date].get(key, 0.0) + row.cost_usd
     day_totals = {d: sum(v.values()) for d, v in stack.items()}
 
     width, height = 1200, 400
@@ -425,7 +154,7 @@ def stacked_daily_chart(daily: Sequence[tuple[dt.date, str, float]], max_apps: i
 
     parts = [svg_open("daily-cost-by-app", width, height, "Daily cost by app, stacked",
                       total_cost_usd=number(sum(day_totals.values())), days=len(days))]
-    for i in range(int(round(y_max / step)) + 1):
+    for i in range(round(y_max / step) + 1):
         value = i * step
         y = top + plot_h - value / y_max * plot_h
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
@@ -502,8 +231,8 @@ def bar_rows_chart(chart: str, rows: Sequence[BarRow], aria: str, width: int = 1
         if row.marker is not None:
             mx = label_w + row.marker / top_value * plot_w
             if mx > x + 1 and row.segments:
-                parts.append(f'<rect class="projection" x="{x:.1f}" y="{y + 9}" width="{mx - x:.1f}" height="{row_h - 18}" '
-                             f'fill="{row.segments[-1].color}"/>')
+                parts.append(f'<rect class="projection" x="{x:.1f}" y="{y + 9}" width="{mx - x:.1f}" '
+                             f'height="{row_h - 18}" fill="{row.segments[-1].color}"/>')
             parts.append(f'<line class="marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="{y + 2}" y2="{y + row_h - 2}"/>')
             x = max(x, mx)
         parts.append(text(x + 8, y + row_h / 2 + 4.5, row.value_label, "start", "value"))
@@ -517,63 +246,63 @@ def bar_rows_chart(chart: str, rows: Sequence[BarRow], aria: str, width: int = 1
     return "".join(parts)
 
 
-def caller_label(row: dict[str, Any], names: Sequence[str]) -> str:
-    name = row["caller_name"] or row["caller_arn"] or "(unknown)"
-    kind = (row["caller_type"] or "unknown").replace("_", " ")
-    account = f", {row['account_id']}" if names.count(row["caller_name"]) > 1 else ""
+def caller_label(row: CallerCost, names: Sequence[str | None]) -> str:
+    name = row.caller_name or row.caller_arn or "(unknown)"
+    kind = (row.caller_type or "unknown").replace("_", " ")
+    account = f", {row.account_id}" if names.count(row.caller_name) > 1 else ""
     return f"{name} ({kind}{account})"
 
 
-def caller_rows(callers: Sequence[dict[str, Any]]) -> list[BarRow]:
-    names = [c["caller_name"] for c in callers]
+def caller_rows(callers: Sequence[CallerCost]) -> list[BarRow]:
+    names = [c.caller_name for c in callers]
     rows = []
     for c in callers:
-        segments = [Segment(route, float(c[f"{route}_cost_usd"]), ROUTE_COLORS[route],
-                            f"{ROUTE_LABELS[route]}: {money(c[f'{route}_cost_usd'])}")
-                    for route in ("profile", "unmapped_profile", "direct")]
-        direct_share = c["direct_cost_usd"] / c["cost_usd"] if c["cost_usd"] else 0.0
-        value = money(c["cost_usd"]) + (f"  ({direct_share:.0%} direct)" if 0 < direct_share < 1 else "")
-        if c["unpriced_request_count"]:
-            value += f"  +{c['unpriced_request_count']:,} unpriced"
+        segments = [Segment(route, float(c.route_cost_usd(route)), ROUTE_COLORS[route],
+                            f"{ROUTE_LABELS[route]}: {money(c.route_cost_usd(route))}")
+                    for route in ROUTES]
+        direct_share = c.direct_cost_usd / c.cost_usd if c.cost_usd else 0.0
+        value = money(c.cost_usd) + (f"  ({direct_share:.0%} direct)" if 0 < direct_share < 1 else "")
+        if c.unpriced_request_count:
+            value += f"  +{c.unpriced_request_count:,} unpriced"
         rows.append(BarRow(
             caller_label(c, names), segments, value,
-            f"{c['caller_arn']} ({c['caller_type']}): {money(c['cost_usd'])}, {c['request_count']:,} requests",
-            {"caller": c["caller_name"], "caller_arn": c["caller_arn"], "cost_usd": number(c["cost_usd"]),
-             "profile_cost_usd": number(c["profile_cost_usd"]), "direct_cost_usd": number(c["direct_cost_usd"]),
-             "unmapped_profile_cost_usd": number(c["unmapped_profile_cost_usd"])}))
+            f"{c.caller_arn} ({c.caller_type}): {money(c.cost_usd)}, {c.request_count:,} requests",
+            {"caller": c.caller_name, "caller_arn": c.caller_arn, "cost_usd": number(c.cost_usd),
+             "profile_cost_usd": number(c.profile_cost_usd), "direct_cost_usd": number(c.direct_cost_usd),
+             "unmapped_profile_cost_usd": number(c.unmapped_profile_cost_usd)}))
     return rows
 
 
-def route_legend(rows: Sequence[dict[str, Any]]) -> str:
+def route_legend(rows: Sequence[CallerCost]) -> str:
     """The routes the rows use; 'via app profile' and 'direct' always, as the chart contrasts them."""
-    used = {r for r in ROUTE_COLORS if any(c[f"{r}_cost_usd"] for c in rows)}
+    used = {r for r in ROUTE_COLORS if any(c.route_cost_usd(r) for c in rows)}
     always = {"profile", "direct"} if "profile" in used else set()
-    routes = [r for r in ("profile", "unmapped_profile", "direct") if r in used | always]
+    routes = [r for r in ROUTES if r in used | always]
     return legend((ROUTE_LABELS[r], ROUTE_COLORS[r]) for r in routes)
 
 
-def model_rows(models: Sequence[dict[str, Any]], total: float) -> list[BarRow]:
+def model_rows(models: Sequence[ModelCost], total: float) -> list[BarRow]:
     rows = []
     for i, m in enumerate(models):
-        share = m["cost_usd"] / total if total else 0.0
-        color = PALETTE[i % len(PALETTE)] if m["model_id"] else UNATTRIBUTED_COLOR
+        share = m.cost_usd / total if total else 0.0
+        color = PALETTE[i % len(PALETTE)] if m.model_id else UNATTRIBUTED_COLOR
         rows.append(BarRow(
-            short_model(m["model_id"]), [Segment("cost", float(m["cost_usd"]), color, money(m["cost_usd"]))],
-            f"{money(m['cost_usd'])} · {share:.1%}",
-            f"{m['model_id'] or 'unmapped profile'}: {money(m['cost_usd'])}, {m['request_count']:,} requests",
-            {"model": m["model_id"] or "", "cost_usd": number(m["cost_usd"])}))
+            short_model(m.model_id), [Segment("cost", float(m.cost_usd), color, money(m.cost_usd))],
+            f"{money(m.cost_usd)} · {share:.1%}",
+            f"{m.model_id or 'unmapped profile'}: {money(m.cost_usd)}, {m.request_count:,} requests",
+            {"model": m.model_id or "", "cost_usd": number(m.cost_usd)}))
     return rows
 
 
-def cache_rows(apps: Sequence[dict[str, Any]]) -> list[BarRow]:
+def cache_rows(apps: Sequence[AppCache]) -> list[BarRow]:
     rows = []
     for a in apps:
-        share = a["cache_read_input_tokens"] / a["total_input_tokens"]
-        color = UNATTRIBUTED_COLOR if a["app"] == "unattributed" else "#59a14f"
+        share = a.cached_token_share
+        color = UNATTRIBUTED_COLOR if a.app == "unattributed" else "#59a14f"
         rows.append(BarRow(
-            a["app"], [Segment("cached", share, color, pct(share))], pct(share),
-            f"{a['app']}: {a['cache_read_input_tokens']:,} of {a['total_input_tokens']:,} input tokens from the cache",
-            {"app": a["app"], "cached_token_share": number(share)}))
+            a.app, [Segment("cached", share, color, pct(share))], pct(share),
+            f"{a.app}: {a.cache_read_input_tokens:,} of {a.total_input_tokens:,} input tokens from the cache",
+            {"app": a.app, "cached_token_share": number(share)}))
     return rows
 
 
@@ -586,7 +315,8 @@ def format_cell(column: str, value: Any) -> tuple[str, bool]:
     if value is None:
         return "", False
     if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() and column.endswith(("_count", "_tokens")) else float(value)
+        whole = value == value.to_integral_value() and column.endswith(("_count", "_tokens"))
+        value = int(value) if whole else float(value)
     if isinstance(value, bool):
         return ("yes" if value else "no"), False
     kind = COLUMN_FORMATS.get(column, "")
@@ -596,7 +326,7 @@ def format_cell(column: str, value: Any) -> tuple[str, bool]:
         if kind == "share" or column.endswith("_share"):
             return pct(float(value), 1), True
         if kind == "times" or column.endswith("_ratio"):
-            return f"{value:,.1f}×", True
+            return f"{value:,.1f}×", True  # noqa: RUF001 (the multiplication sign, on purpose)
         if kind == "percent" or column.endswith("_pct"):
             return f"{value:,.1f}%", True
         return (f"{value:,}", True) if isinstance(value, int) else (f"{value:,.2f}", True)
@@ -611,11 +341,11 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str =
                headers: Sequence[str] | None = None) -> str:
     """A table whose cells are formatted by their column's name (see format_cell)."""
     head = "".join(f'<th class="{"num" if c.endswith(NUMERIC_SUFFIXES) or c in COLUMN_FORMATS else ""}">'
-                   f'{esc(h.replace("_", " "))}</th>' for c, h in zip(columns, headers or columns))
+                   f'{esc(h.replace("_", " "))}</th>' for c, h in zip(columns, headers or columns, strict=True))
     body = []
     for row in rows:
         cells = []
-        for column, value in zip(columns, row):
+        for column, value in zip(columns, row, strict=True):
             content, right = format_cell(column, value)
             klass = "num" if right else "prose" if column in PROSE_COLUMNS else ""
             cells.append(f'<td class="{klass}">{esc(content)}</td>' if klass else f"<td>{esc(content)}</td>")
@@ -645,8 +375,8 @@ def budget_chart(mart: OptionalMart) -> str:
         value = f"{money(spent)} of {money(budget)} ({ratio:.0%})"
         if forecast is not None:
             value += f", forecast {money(float(forecast))}"
-        rows.append(BarRow(str(r["app"]), [Segment("spent", min(ratio, 2.0), BUDGET_STATUS_COLORS.get(status, OTHER_COLOR),
-                                                   pct(ratio))],
+        color = BUDGET_STATUS_COLORS.get(status, OTHER_COLOR)
+        rows.append(BarRow(str(r["app"]), [Segment("spent", min(ratio, 2.0), color, pct(ratio))],
                            value, f"{r['app']}: {status.replace('_', ' ')}",
                            {"app": r["app"], "mtd_cost_usd": number(spent), "monthly_budget_usd": number(budget),
                             "budget_status": status},
@@ -715,7 +445,7 @@ table.data th.num { text-align: right; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .alert { background: #fff8e5; border: 1px solid #d4a72c; border-radius: 8px; padding: 10px 14px; margin: 0 0 16px; }
 footer { color: #59636e; font-size: 12px; }
-"""
+"""  # noqa: E501 (one CSS rule a line)
 
 # Not needed to read the report: it records what the browser actually laid out (each chart's size and
 # how many marks have a non-empty box) as data-* attributes, so the browser test can read them back.
@@ -732,7 +462,7 @@ RENDER_CHECK = """
   });
   document.body.setAttribute('data-charts-rendered', charts.length);
 })();
-"""
+"""  # noqa: E501 (one statement a line)
 
 
 def card(key: str, value: str, sub: str = "", warn: bool = False, **data: Any) -> str:
@@ -744,7 +474,8 @@ def card(key: str, value: str, sub: str = "", warn: bool = False, **data: Any) -
 def cards(h: Headline) -> str:
     total = h.total_cost_usd
     cost_text = money(total) if total is not None else money(h.priced_cost_usd)
-    cost_sub = "at list price" if total is not None else f"priced part only: {h.unpriced_request_count:,} requests unpriced"
+    cost_sub = ("at list price" if total is not None
+                else f"priced part only: {h.unpriced_request_count:,} requests unpriced")
     per_m = h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens and total is not None else None
     per_req = h.priced_cost_usd / h.request_count if h.request_count and total is not None else None
     unattributed_share = h.unattributed_cost_usd / h.priced_cost_usd if h.priced_cost_usd else 0.0
@@ -772,7 +503,7 @@ def unattributed_split(h: Headline) -> str:
     return f"{direct}, {money(h.unmapped_profile_cost_usd)} through application profiles missing from profile_map.csv."
 
 
-def render(data: ReportData, title: str = "Amazon Bedrock cost report") -> str:
+def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> str:
     h, p = data.headline, data.period
     root_data = {
         "period_start": p.first.isoformat(), "period_end": p.last.isoformat(),
@@ -798,22 +529,24 @@ def render(data: ReportData, title: str = "Amazon Bedrock cost report") -> str:
         f'profile, or directly with a model id.</p>{route_legend(data.callers)}'
         + bar_rows_chart("top-callers", caller_rows(data.callers), "Top callers, direct versus via profile")
         + "</section>")
-    model_total = sum(m["cost_usd"] for m in data.models)
+    model_total = sum(m.cost_usd for m in data.models)
     model_table = html_table(
         ["model_id", "request_count", "cost_usd", "cost_per_1m_tokens_usd", "cached_token_share"],
-        [[m["model_id"] or "(unmapped profile)", m["request_count"], m["cost_usd"],
-          m["cost_usd"] / m["total_tokens"] * 1e6 if m["total_tokens"] else None,
-          m["cache_read_input_tokens"] / m["total_input_tokens"] if m["total_input_tokens"] else None]
+        [[m.model_id or "(unmapped profile)", m.request_count, m.cost_usd,
+          m.cost_usd / m.total_tokens * 1e6 if m.total_tokens else None,
+          m.cache_read_input_tokens / m.total_input_tokens if m.total_input_tokens else None]
          for m in data.models], "data",
         headers=["model", "requests", "cost", "cost per 1M tokens", "cached token share"])
     sections.append(
         '<div class="grid2">'
-        '<section data-section="models"><h2>Model mix</h2><p class="muted">Cost per model and its share of the total.</p>'
+        '<section data-section="models"><h2>Model mix</h2>'
+        '<p class="muted">Cost per model and its share of the total.</p>'
         + bar_rows_chart("model-mix", model_rows(data.models, model_total), "Cost per model", width=600,
                          total_cost_usd=number(model_total))
         + "</section>"
         '<section data-section="cache"><h2>Cache share by app</h2><p class="muted">Share of input tokens read from '
-        f'the prompt cache (billed at a fraction of the input rate). Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>'
+        'the prompt cache (billed at a fraction of the input rate). '
+        f'Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>'
         + bar_rows_chart("cache-share", cache_rows(data.cache_by_app), "Cached token share per app", width=600,
                          scale_max=1.0)
         + "</section></div>")
@@ -840,7 +573,7 @@ def render(data: ReportData, title: str = "Amazon Bedrock cost report") -> str:
         f"<header><h1>{esc(title)}</h1><p class=\"muted\">{esc(period_text)}, at list price, from the dbt marts.</p>"
         "</header>"
         f"{cards(h)}{''.join(sections)}"
-        f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by scripts/report.py from fct_daily_app_cost, "
+        f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by bedrock-costs report from fct_daily_app_cost, "
         "fct_daily_caller_cost" + "".join(f", {esc(m.name)}" for m in data.optional) + ".</footer>"
         f"</main><script>{RENDER_CHECK}</script></body></html>\n"
     )
@@ -850,95 +583,3 @@ def empty_page(title: str = "Amazon Bedrock cost report") -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
             f'<style>{CSS}</style></head><body><main id="report" data-total-cost-usd="">'
             f'<h1>{esc(title)}</h1><p class="muted">No usage in the marts yet.</p></main></body></html>\n')
-
-
-# ---------------------------------------------------------------------------------------------
-# Headless Chromium: the DOM after rendering, and a screenshot.
-
-
-def chromium_binary() -> str | None:
-    return shutil.which(os.environ.get("CHROMIUM", "chromium"))
-
-
-def chromium(args: Sequence[str], timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    binary = chromium_binary()
-    if binary is None:
-        raise FileNotFoundError("chromium is not installed (scripts/ensure_chromium.sh installs it)")
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=timeout, check=True)
-
-
-def rendered_dom(page: Path, size: tuple[int, int] = (1400, 2200)) -> str:
-    """The page's DOM after Chromium has loaded and laid it out (at the screenshot's window size)."""
-    return chromium(["--dump-dom", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()]).stdout
-
-
-def screenshot(page: Path, png: Path, size: tuple[int, int] = (1400, 2200)) -> Path:
-    png.parent.mkdir(parents=True, exist_ok=True)
-    chromium([f"--screenshot={png.resolve()}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()])
-    return png
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def write_report(con: duckdb.DuckDBPyConnection, out: Path, days: int | None = 30, top: int = 10) -> ReportData | None:
-    progress("reading the marts")
-    data = load(con, days, top)
-    progress("drawing the charts")
-    page = render(data) if data else empty_page()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
-    return data
-
-
-def overview(data: ReportData, out: Path) -> str:
-    h = data.headline
-    rows = [
-        ["total cost", money(h.total_cost_usd)],
-        ["requests", count(h.request_count)],
-        ["cost per 1M tokens", money(h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens else None)],
-        ["cached token share", pct(h.cached_token_share, 1)],
-        ["unattributed spend", money(h.unattributed_cost_usd)],
-        ["unpriced requests", count(h.unpriced_request_count)],
-        ["optional sections", ", ".join(m.section for m in data.optional) or "none (no FinOps marts yet)"],
-    ]
-    return (f"Wrote {out} ({out.stat().st_size / 1024:,.0f} KB): {data.period.first} to {data.period.last} (UTC)\n"
-            + table(["measure", "value"], rows, {1}))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", type=Path,
-                        default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")))
-    parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"))
-    parser.add_argument("--days", type=int, default=30, help="last N days of data (default 30; 0 for all)")
-    parser.add_argument("--top", type=int, default=10, help="callers to chart (default 10)")
-    parser.add_argument("--screenshot", type=Path, help="also save a PNG of the report, with headless Chromium")
-    args = parser.parse_args(argv)
-    if not args.database.exists():
-        print(f"ERROR [NoDatabase]: {args.database} does not exist; run `make run` first", file=sys.stderr)
-        return 1
-    try:
-        with duckdb.connect(str(args.database), read_only=True) as con:
-            data = write_report(con, args.out, args.days or None, args.top)
-    except duckdb.CatalogException as error:
-        print(f"ERROR [MissingMart]: {error.args[0].splitlines()[0]}; run `dbt build` first", file=sys.stderr)
-        return 1
-    if data is None:
-        print(f"Wrote {args.out}: the marts are empty.")
-        return 0
-    if args.screenshot:
-        progress(f"screenshot with headless Chromium -> {args.screenshot}")
-        try:
-            screenshot(args.out, args.screenshot)
-        except (FileNotFoundError, subprocess.SubprocessError) as error:
-            print(f"ERROR [Chromium]: no screenshot: {error}", file=sys.stderr)
-            return 1
-    print(overview(data, args.out))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

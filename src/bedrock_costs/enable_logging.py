@@ -1,6 +1,6 @@
 """Turn on Bedrock model-invocation logging to S3 and CloudWatch Logs, with least-privilege policies.
 
-    .venv/bin/python scripts/enable_logging.py --bucket NAME [--prefix P] [--kms-key ARN] [--dry-run]
+    bedrock-costs enable-logging --bucket NAME [--prefix P] [--kms-key ARN] [--dry-run]
 
 Each step reads the current state, compares it with the wanted one and writes only the difference,
 so a second run changes nothing and a run stopped part-way finishes when run again.
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bedrock_costs import inputs, readers
 from bedrock_costs.arns import iam_role_arn
 from bedrock_costs.aws import Target, get_or_none, retry_on
-from bedrock_costs.cli import finish, open_target, run_guarded, script_parser
+from bedrock_costs.cli import command_parser, finish, open_target, run_guarded
 from bedrock_costs.errors import SetupError
 from bedrock_costs.policies import (
     ROLE_POLICY_NAME,
@@ -32,15 +31,20 @@ from bedrock_costs.policies import (
     same_policy,
     trust_statement,
 )
-from bedrock_costs.report import ALREADY, Result, converge, progress
+from bedrock_costs.results import ALREADY, Result, converge, progress
 
-_PUBLIC_ACCESS_BLOCK = {
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock.type_defs import LoggingConfigTypeDef, S3ConfigTypeDef
+    from mypy_boto3_s3.literals import ObjectOwnershipType
+    from mypy_boto3_s3.type_defs import PublicAccessBlockConfigurationTypeDef, ServerSideEncryptionRuleTypeDef
+
+_PUBLIC_ACCESS_BLOCK: PublicAccessBlockConfigurationTypeDef = {
     "BlockPublicAcls": True,
     "IgnorePublicAcls": True,
     "BlockPublicPolicy": True,
     "RestrictPublicBuckets": True,
 }
-_OWNERSHIP = "BucketOwnerEnforced"
+_OWNERSHIP: ObjectOwnershipType = "BucketOwnerEnforced"
 _IAM_PROPAGATION_ERRORS = ("ValidationException", "AccessDeniedException")
 
 
@@ -62,7 +66,7 @@ class Settings:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = script_parser(__doc__)
+    parser = command_parser("enable-logging", __doc__)
     parser.add_argument("--bucket", required=True, help="S3 bucket for the logs (created if missing)")
     parser.add_argument("--prefix", default="", help="S3 key prefix (default: none)")
     parser.add_argument("--log-group", default="/aws/bedrock/invocations")
@@ -105,21 +109,22 @@ def ensure_bucket(target: Target, s: Settings) -> tuple[Result, bool]:
     if region is not None and region != target.region:
         raise SetupError("BucketRegion", f"bucket {s.bucket} is in {region}; Bedrock needs it in {target.region}: "
                                          f"choose another --bucket, or run with --region {region}")
-    config = {} if target.region == "us-east-1" else {
-        "CreateBucketConfiguration": {"LocationConstraint": target.region}}
-    result = converge(f"s3 bucket {s.bucket}", _marker(region), True, lambda: target.client("s3").create_bucket(
-        Bucket=s.bucket, ObjectOwnership=_OWNERSHIP, **config), s.dry_run)
+    request: dict[str, Any] = {"Bucket": s.bucket, "ObjectOwnership": _OWNERSHIP}
+    if target.region != "us-east-1":
+        request["CreateBucketConfiguration"] = {"LocationConstraint": target.region}
+    result = converge(f"s3 bucket {s.bucket}", _marker(region), True,
+                      lambda: target.client("s3").create_bucket(**request), s.dry_run)
     return result, region is not None or not s.dry_run
 
 
-def _encryption_rule(s: Settings) -> dict[str, Any]:
+def _encryption_rule(s: Settings) -> ServerSideEncryptionRuleTypeDef:
     if s.kms_key:
         return {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": s.kms_key},
                 "BucketKeyEnabled": True}
     return {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
 
 
-def _same_encryption(current: dict[str, Any] | None, desired: dict[str, Any]) -> bool:
+def _same_encryption(current: Mapping[str, Any] | None, desired: Mapping[str, Any]) -> bool:
     if current is None:
         return False
     keys = ("ApplyServerSideEncryptionByDefault", "BucketKeyEnabled") if "BucketKeyEnabled" in desired else (
@@ -159,14 +164,15 @@ def ensure_bucket_settings(target: Target, s: Settings, exists: bool) -> list[Re
 
 def ensure_key_policy(target: Target, s: Settings) -> list[Result]:
     """The KMS key policy lets Bedrock encrypt the log objects, or the statement to add is printed."""
-    if not s.kms_key:
+    key = s.kms_key
+    if not key:
         return []
     item = "kms key policy: bedrock GenerateDataKey"
-    current = readers.key_policy(target, s.kms_key)
+    current = readers.key_policy(target, key)
     wanted = kms_statement(target.region, target.account_id)
     if has_statement(current, wanted) or s.update_key_policy:
         return [converge(item, current, wanted, lambda: target.client("kms").put_key_policy(
-            KeyId=s.kms_key, PolicyName="default", Policy=json.dumps(merge_statement(current, wanted))),
+            KeyId=key, PolicyName="default", Policy=json.dumps(merge_statement(current, wanted))),
             s.dry_run, same=has_statement)]
     print(f"Add this statement to the key policy of {s.kms_key} (KMS grants cannot name a service principal):")
     print(json.dumps(wanted, indent=2))
@@ -210,10 +216,10 @@ def ensure_role(target: Target, s: Settings) -> list[Result]:
     return results
 
 
-def desired_logging_config(target: Target, s: Settings, current: dict[str, Any] | None) -> dict[str, Any]:
+def desired_logging_config(target: Target, s: Settings, current: Mapping[str, Any] | None) -> LoggingConfigTypeDef:
     """The logging configuration: S3 and CloudWatch (large bodies to S3), text on, media per flag."""
-    s3_config = {"bucketName": s.bucket, "keyPrefix": s.prefix}
-    config = {
+    s3_config: S3ConfigTypeDef = {"bucketName": s.bucket, "keyPrefix": s.prefix}
+    config: LoggingConfigTypeDef = {
         "s3Config": s3_config,
         "cloudWatchConfig": {
             "logGroupName": s.log_group,
@@ -230,7 +236,7 @@ def desired_logging_config(target: Target, s: Settings, current: dict[str, Any] 
     return config
 
 
-def _normalised(config: dict[str, Any] | None) -> Any:
+def _normalised(config: Any) -> Any:
     """Equivalent configurations compare equal: false flags and empty prefixes dropped."""
     if not isinstance(config, dict):
         return config
@@ -273,10 +279,7 @@ def run(args: argparse.Namespace) -> int:
     return finish(enable_logging(target, settings), settings.dry_run)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     return run_guarded(lambda: run(args))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

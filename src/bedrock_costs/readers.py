@@ -5,13 +5,14 @@ Each returns None (or an empty value) when the thing does not exist yet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bedrock_costs.aws import Target, get_or_none, paginate
 from bedrock_costs.policies import Policy, parse_policy
 
 
-def logging_config(target: Target) -> dict[str, Any] | None:
+def logging_config(target: Target) -> Mapping[str, Any] | None:
     """The account's Bedrock model-invocation logging configuration in the region."""
     config = target.client("bedrock").get_model_invocation_logging_configuration().get("loggingConfig")
     return config or None
@@ -31,7 +32,7 @@ def bucket_region(target: Target, bucket: str) -> str | None:
     return s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
 
 
-def role(target: Target, role_name: str) -> dict[str, Any] | None:
+def role(target: Target, role_name: str) -> Mapping[str, Any] | None:
     """The IAM role (its AssumeRolePolicyDocument is already a dict)."""
     found = get_or_none(target.client("iam").get_role, ("NoSuchEntity",), RoleName=role_name)
     return found["Role"] if found else None
@@ -44,7 +45,7 @@ def role_inline_policy(target: Target, role_name: str, policy_name: str) -> Poli
     return parse_policy(found["PolicyDocument"]) if found else None
 
 
-def log_group(target: Target, name: str) -> dict[str, Any] | None:
+def log_group(target: Target, name: str) -> Mapping[str, Any] | None:
     """The CloudWatch log group called ``name``."""
     groups = paginate(target.client("logs"), "describe_log_groups", "logGroups", logGroupNamePrefix=name)
     return next((group for group in groups if group["logGroupName"] == name), None)
@@ -55,7 +56,7 @@ def key_policy(target: Target, key_arn: str) -> Policy | None:
     return parse_policy(target.client("kms").get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"])
 
 
-def application_profiles(target: Target) -> list[dict[str, Any]]:
+def application_profiles(target: Target) -> list[Mapping[str, Any]]:
     """Every application inference profile in the account and region."""
     bedrock = target.client("bedrock")
     return paginate(bedrock, "list_inference_profiles", "inferenceProfileSummaries", typeEquals="APPLICATION")

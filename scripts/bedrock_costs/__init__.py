@@ -1,1 +1,0 @@
-"""Shared library for the bedrock-costs scripts: ARNs, sessions, policies and CLI helpers."""

@@ -1,0 +1,72 @@
+"""The `bedrock-costs` command: ``bedrock-costs <command> [options]``, one module per command.
+
+A command is a module with ``main(argv: list[str] | None) -> int``. It is imported only when it
+runs, so one command's dependencies never slow down or break another. To add one, add a line to
+COMMANDS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import cast
+
+from bedrock_costs.cli import PROG
+
+
+@dataclass(frozen=True)
+class Command:
+    """Where a command's ``main`` lives, and the line ``bedrock-costs --help`` shows for it."""
+
+    module: str
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "enable-logging": Command("bedrock_costs.enable_logging", "turn on Bedrock invocation logging (S3, CloudWatch)"),
+    "create-profiles": Command("bedrock_costs.create_profiles", "one tagged application inference profile per app"),
+    "validate": Command("bedrock_costs.validate", "check attribution end to end: PASS/FAIL, exit 1 on a FAIL"),
+    "finops": Command("bedrock_costs.finops", "tags: activate cost-allocation tags; budgets: an AWS Budget per app"),
+    "budget-alerts": Command("bedrock_costs.budget_alerts", "the apps over a budget alert threshold; exit 1 if any"),
+    "summary": Command("bedrock_costs.summary", "cost by app and the top callers, from the DuckDB marts"),
+    "report": Command("bedrock_costs.report", "write the self-contained HTML cost report"),
+}
+
+Main = Callable[[list[str] | None], int]
+
+
+def _version() -> str:
+    try:
+        return version("bedrock-costs")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "unknown"
+
+
+def parser() -> argparse.ArgumentParser:
+    """The top level: the commands and their one-line summaries (each command parses its own options)."""
+    width = max(map(len, COMMANDS))
+    listing = "\n".join(f"  {name.ljust(width)}  {command.summary}" for name, command in COMMANDS.items())
+    top = argparse.ArgumentParser(
+        prog=PROG, usage=f"{PROG} [-h] [--version] <command> [options]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Who spends what on Amazon Bedrock: onboard an AWS account, then read the marts.",
+        epilog=f"commands:\n{listing}\n\nRun `{PROG} <command> --help` for a command's options.")
+    top.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    commands = top.add_subparsers(dest="command", metavar="<command>", required=True, help=argparse.SUPPRESS)
+    for name in COMMANDS:
+        # add_help=False: `<command> --help` reaches the command's own parser, with its own options
+        commands.add_parser(name, add_help=False)
+    return top
+
+
+def load(name: str) -> Main:
+    """The ``main`` of a command, imported now."""
+    return cast(Main, importlib.import_module(COMMANDS[name].module).main)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, rest = parser().parse_known_args(argv)
+    return load(args.command)(rest)

@@ -1,0 +1,104 @@
+"""Write the HTML cost report (`make report`): one self-contained file, charts as inline SVG.
+
+    bedrock-costs report [--database bedrock_costs.duckdb] [--out reports/cost_report.html]
+                         [--days 30] [--top 10] [--screenshot reports/cost_report.png]
+
+Reads the marts only. The budget and anomaly sections appear when their marts exist in the
+database. No JavaScript library, no CDN, no font or image from the network: the file opens offline.
+
+``data`` reads the marts into dataclasses, ``render`` draws the page from them, and ``chromium``
+takes the screenshot; this module ties them to the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from bedrock_costs.cli import command_parser, run_guarded
+from bedrock_costs.errors import SetupError
+from bedrock_costs.report.chromium import chromium_binary, rendered_dom, screenshot
+from bedrock_costs.report.data import OPTIONAL_MARTS, ReportData, load
+from bedrock_costs.report.render import count, empty_page, pct, render_page
+from bedrock_costs.results import progress
+from bedrock_costs.tables import money, table
+
+__all__ = [
+    "OPTIONAL_MARTS",
+    "chromium_binary",
+    "main",
+    "money",
+    "overview",
+    "rendered_dom",
+    "screenshot",
+    "table",
+    "write_report",
+]
+
+
+def write_report(con: duckdb.DuckDBPyConnection, out: Path, days: int | None = 30, top: int = 10) -> ReportData | None:
+    """Read the marts and write the page to ``out``; the data it shows, or None when the marts are empty."""
+    progress("reading the marts")
+    data = load(con, days, top)
+    progress("drawing the charts")
+    page = render_page(data) if data else empty_page()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return data
+
+
+def overview(data: ReportData, out: Path) -> str:
+    """What was written, and the headline numbers as a table, for the terminal."""
+    h = data.headline
+    rows = [
+        ["total cost", money(h.total_cost_usd)],
+        ["requests", count(h.request_count)],
+        ["cost per 1M tokens", money(h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens else None)],
+        ["cached token share", pct(h.cached_token_share, 1)],
+        ["unattributed spend", money(h.unattributed_cost_usd)],
+        ["unpriced requests", count(h.unpriced_request_count)],
+        ["optional sections", ", ".join(m.section for m in data.optional) or "none (no FinOps marts yet)"],
+    ]
+    return (f"Wrote {out} ({out.stat().st_size / 1024:,.0f} KB): {data.period.first} to {data.period.last} (UTC)\n"
+            + table(["measure", "value"], rows, {1}))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = command_parser("report", __doc__, with_common=False)
+    parser.add_argument("--database", type=Path,
+                        default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")))
+    parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"))
+    parser.add_argument("--days", type=int, default=30, help="last N days of data (default 30; 0 for all)")
+    parser.add_argument("--top", type=int, default=10, help="callers to chart (default 10)")
+    parser.add_argument("--screenshot", type=Path, help="also save a PNG of the report, with headless Chromium")
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.database.exists():
+        raise SetupError("NoDatabase", f"{args.database} does not exist; run `make run` first")
+    try:
+        with duckdb.connect(str(args.database), read_only=True) as con:
+            data = write_report(con, args.out, args.days or None, args.top)
+    except duckdb.CatalogException as error:
+        raise SetupError("MissingMart", f"{error.args[0].splitlines()[0]}; run `dbt build` first") from error
+    if data is None:
+        print(f"Wrote {args.out}: the marts are empty.")
+        return 0
+    if args.screenshot:
+        progress(f"screenshot with headless Chromium -> {args.screenshot}")
+        try:
+            screenshot(args.out, args.screenshot)
+        except (FileNotFoundError, subprocess.SubprocessError) as error:
+            raise SetupError("Chromium", f"no screenshot: {error}") from error
+    print(overview(data, args.out))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return run_guarded(lambda: run(args))
