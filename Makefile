@@ -46,13 +46,15 @@ build: install
 	$(DBT) build
 
 summary: install
-	$(BIN)/python scripts/summary.py
+	$(BIN)/bedrock-costs summary
 
 run: install $(SAMPLE_DIR)/ground_truth/app_daily_cost.csv
 	$(DBT) build
-	$(BIN)/python scripts/summary.py
+	$(BIN)/bedrock-costs summary
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
+	$(BIN)/ruff check src tests/bootstrap tests/test_report.py
+	$(BIN)/mypy
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 
 $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.installed
@@ -70,7 +72,7 @@ chromium:
 	@bash scripts/ensure_chromium.sh
 
 report: install
-	$(BIN)/python scripts/report.py
+	$(BIN)/bedrock-costs report
 
 test: lint dbt-test pytest
 
