@@ -29,7 +29,9 @@ def bucket_region(target: Target, bucket: str) -> str | None:
     s3 = target.client("s3")
     if get_or_none(s3.head_bucket, ("404", "NoSuchBucket", "NotFound"), Bucket=bucket) is None:
         return None
-    return s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
+    # None (or absent) for us-east-1, whatever the stubs' type says
+    location: str | None = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    return location or "us-east-1"
 
 
 def role(target: Target, role_name: str) -> Mapping[str, Any] | None:
