@@ -1,5 +1,5 @@
 """Budgets: known daily spend against seeds/app_budgets.csv gives known month-to-date spend,
-forecasts and exceed dates; scripts/budget_alerts.py prints the apps over a threshold, exits 1, and
+forecasts and exceed dates; `bedrock-costs budget-alerts` prints the apps over a threshold, exits 1, and
 publishes to SNS (moto), or reads the mart from Athena (moto's queued query results).
 
 Spend (priced by the real seeds, $ per 1M input tokens):
@@ -22,7 +22,7 @@ import duckdb
 import pytest
 from moto import mock_aws
 
-import budget_alerts
+from bedrock_costs import budget_alerts
 from conftest import DbtRun, Project
 from test_finops_logs import CODE_REVIEW, HAIKU_45, LEGAL_DRAFTING, Call, at, build, failures, rows
 
@@ -118,7 +118,7 @@ def test_as_of_var_and_month_window(budgets: Project, tmp_path: Path) -> None:
     assert row["projected_exceed_date"] == date(2026, 11, 23)  # (1500 - 350) / 66.67 = 17.25 -> 18 days
 
 
-# --- scripts/budget_alerts.py --------------------------------------------------------------------
+# --- bedrock-costs budget-alerts ------------------------------------------------------------------
 
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -64,11 +64,3 @@ def test_the_console_script_and_python_m_run_the_same_command() -> None:
         assert run.returncode == 0, run.stderr
         assert "budget-alerts" in run.stdout and "enable-logging" in run.stdout
 
-
-def test_the_old_budget_alerts_import_is_the_package_module() -> None:
-    """scripts/budget_alerts.py only keeps `import budget_alerts` working until tests/test_finops_budgets.py
-    imports the package module; both names are one module."""
-    import budget_alerts
-    from bedrock_costs import budget_alerts as packaged
-
-    assert budget_alerts is packaged
