@@ -11,7 +11,8 @@ alert thresholds in seeds/app_budgets.csv; with --forecast, also the apps whose 
 forecast will reach one by month end. Exit code 1 when any app is over, 0 when none is.
 
 With --sns-topic-arn the same list is published to the topic, once per run and only when an app is
-over; --dry-run prints the message instead of publishing it.
+over; --dry-run prints the message instead of publishing it. When the publish fails, the list is
+still printed and the exit code is 4, so a scheduler can tell "over budget" from "not delivered".
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from bedrock_costs.aws import make_session
 from bedrock_costs.cli import ExitCode, command_parser, run_guarded
-from bedrock_costs.errors import InputError, SetupError
+from bedrock_costs.errors import DeliveryError, InputError, SetupError
 from bedrock_costs.results import progress
 from bedrock_costs.tables import table
 
@@ -44,6 +46,13 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
 _TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:(?P<region>[a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(?P<fifo>\.fifo)?")
 _S3_URI = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")
 _BUILD_HINT = "build it first: dbt build --select +fct_app_budget_status"
+EXIT_CODES: dict[int, str] = {
+    ExitCode.OK: "no app over an alert threshold",
+    ExitCode.FAILED: "an app is over an alert threshold (the table lists them), or, with an ERROR line, the "
+                     "mart could not be read",
+    ExitCode.DELIVERY_FAILED: "an app is over a threshold, but the SNS publish failed: the alert was printed, "
+                              "not delivered",
+}
 
 
 @dataclass(frozen=True)
@@ -233,7 +242,7 @@ def publish(session: boto3.Session | None, topic_arn: str, subject: str, body: s
 # --- command line -----------------------------------------------------------------------------
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = command_parser("budget-alerts", __doc__)
+    parser = command_parser("budget-alerts", __doc__, exit_codes=EXIT_CODES)
     parser.add_argument("--database", type=Path,
                         default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")),
                         help="the DuckDB file of the local target (default $DBT_DUCKDB_PATH or bedrock_costs.duckdb)")
@@ -284,7 +293,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(alerts)} app(s) over an alert threshold, month to date through {through}.")
     if args.sns_topic_arn:
         subject, body = message(alerts)
-        print(publish(session, args.sns_topic_arn, subject, body, args.dry_run))
+        try:
+            print(publish(session, args.sns_topic_arn, subject, body, args.dry_run))
+        except (ClientError, BotoCoreError) as error:
+            raise DeliveryError(f"the alert above was printed but not delivered to {args.sns_topic_arn}") from error
     return ExitCode.FAILED
 
 

@@ -1,34 +1,52 @@
-"""What every subcommand's command line shares: its parser, the common flags and the error edge.
+"""What every subcommand's command line shares: its parser, the common flags, the exit codes and the error edge.
 
-AWS errors are caught only here, in ``run_guarded``, and printed as
-``ERROR [<Code>]: <what failed, and the permission or fix needed>``.
+AWS errors are caught only here, in ``run_guarded``, and printed as one line,
+``ERROR [<Code>]: <what failed, and the permission or fix needed>`` (an HTML error page, as a proxy or an
+emulator may send, is reduced to its text).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import re
 import sys
-from collections.abc import Callable, Sequence
-from enum import IntEnum
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from enum import IntEnum, unique
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
 from bedrock_costs.aws import Target, connect, error_code, make_session, require_region
-from bedrock_costs.errors import InputError, SetupError
+from bedrock_costs.errors import DeliveryError, InputError, SetupError
 from bedrock_costs.permissions import iam_actions
 from bedrock_costs.results import Result, any_failed, print_results
 
 PROG = "bedrock-costs"
 
 
+@unique
 class ExitCode(IntEnum):
-    """Exit codes shared by all subcommands."""
+    """Exit codes shared by all subcommands: one per outcome (docs/onboarding.md has the table)."""
 
-    OK = 0
-    FAILED = 1  # an AWS call failed, or a check did
-    USAGE = 2  # bad input (argparse uses 2 as well)
+    OK = 0  # done: nothing failed, no check failed, no app over a threshold
+    FAILED = 1  # a check FAILed, an app is over a threshold, or a step failed (then an ERROR line says which)
+    USAGE = 2  # bad input, found before any call (argparse uses 2 as well)
     NO_CREDENTIALS = 3  # no credentials, unknown profile or no region
+    DELIVERY_FAILED = 4  # the result was printed but could not be delivered (budget-alerts: SNS publish)
     INTERRUPTED = 130
+
+
+# What each code means in a command's --help; a command passes its own wording for the codes it gives.
+EXIT_CODES: dict[int, str] = {
+    ExitCode.OK: "success",
+    ExitCode.FAILED: "a step failed (an ERROR line says which and why)",
+    ExitCode.USAGE: "bad input: nothing was called",
+    ExitCode.NO_CREDENTIALS: "no AWS credentials, unknown --profile, or no region",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
+_AWS_ONLY = (ExitCode.NO_CREDENTIALS,)
+MESSAGE_LIMIT = 200  # characters of an AWS error message printed; the rest is cut
 
 
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403", "Forbidden"}
@@ -51,11 +69,24 @@ def common_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def command_parser(command: str, description: str | None, with_common: bool = True) -> argparse.ArgumentParser:
-    """The parser of ``bedrock-costs <command>``: its module docstring as help text, and (unless the command
-    makes no AWS call, or its own subcommands carry them) the common flags."""
+def exit_codes_epilog(codes: Mapping[int, str]) -> str:
+    """The ``exit codes:`` block of a --help text, one code a line (wrapped under its meaning)."""
+    width = max(len(str(code)) for code in codes)
+    indent = " " * (width + 4)
+    return "exit codes:\n" + "\n".join(
+        textwrap.fill(meaning, 100, initial_indent=f"  {str(code).rjust(width)}  ", subsequent_indent=indent)
+        for code, meaning in sorted(codes.items()))
+
+
+def command_parser(command: str, description: str | None, with_common: bool = True,
+                   exit_codes: Mapping[int, str] | None = None) -> argparse.ArgumentParser:
+    """The parser of ``bedrock-costs <command>``: its module docstring as help text, (unless the command
+    makes no AWS call, or its own subcommands carry them) the common flags, and its exit codes as the
+    epilog: the shared meanings, with ``exit_codes`` adding or rewording the command's own."""
     parents = [common_parser()] if with_common else []
+    codes = {code: meaning for code, meaning in EXIT_CODES.items() if with_common or code not in _AWS_ONLY}
     return argparse.ArgumentParser(prog=f"{PROG} {command}", description=description, parents=parents,
+                                   epilog=exit_codes_epilog(codes | dict(exit_codes or {})),
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
@@ -68,11 +99,22 @@ def open_target(args: argparse.Namespace, check_region: Callable[[str], object] 
     return connect(session, region)
 
 
+_INVISIBLE = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` as one readable line: HTML comments, scripts, styles and tags dropped, entities decoded,
+    whitespace collapsed, and cut to ``limit`` characters (ending in ``...``)."""
+    plain = " ".join(html.unescape(_TAG.sub(" ", _INVISIBLE.sub(" ", text))).split())
+    return plain if len(plain) <= limit else plain[: limit - 3].rstrip() + "..."
+
+
 def describe_client_error(error: ClientError) -> tuple[str, str]:
     """The code and a one-line message: what failed, and the permission or fix it needs."""
-    code = error_code(error)
+    code = one_line(error_code(error), 60)
     operation = error.operation_name
-    aws_message = str(error.response.get("Error", {}).get("Message", "")).strip()
+    aws_message = one_line(str(error.response.get("Error", {}).get("Message", "")))
     if code in _DENIED:
         actions = " and ".join(iam_actions(operation)) or f"the IAM action for {operation}"
         detail = f"; AWS said: {aws_message}" if aws_message else ""
@@ -82,8 +124,15 @@ def describe_client_error(error: ClientError) -> tuple[str, str]:
     return code, f"{operation} failed: {aws_message}" + (f" ({fix})" if fix else "")
 
 
+def describe_error(error: BaseException) -> tuple[str, str]:
+    """The code and one-line message of an AWS error, from botocore (a ClientError) or not."""
+    if isinstance(error, ClientError):
+        return describe_client_error(error)
+    return type(error).__name__, str(error)
+
+
 def print_error(code: str, message: str) -> None:
-    """Print the one ERROR line to stderr."""
+    """Print the one ERROR line to stderr (AWS's own text is cleaned by ``describe_client_error``)."""
     print(f"ERROR [{code}]: {message}", file=sys.stderr)
 
 
@@ -94,6 +143,10 @@ def run_guarded(body: Callable[[], int]) -> int:
     except InputError as error:
         print_error("InvalidInput", str(error))
         return ExitCode.USAGE
+    except DeliveryError as error:
+        code, message = describe_error(error.__cause__ or error)
+        print_error(code, f"{message} ({error})")
+        return ExitCode.DELIVERY_FAILED
     except SetupError as error:
         print_error(error.code, str(error))
         return ExitCode.FAILED
@@ -113,7 +166,7 @@ def run_guarded(body: Callable[[], int]) -> int:
         print_error(*describe_client_error(error))
         return ExitCode.FAILED
     except BotoCoreError as error:
-        print_error(type(error).__name__, str(error))
+        print_error(*describe_error(error))
         return ExitCode.FAILED
     except KeyboardInterrupt:
         print_error("Interrupted", "stopped part-way; every step is idempotent, so rerun to finish")

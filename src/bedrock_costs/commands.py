@@ -30,9 +30,12 @@ COMMANDS: dict[str, Command] = {
     "create-profiles": Command("bedrock_costs.create_profiles", "one tagged application inference profile per app"),
     "validate": Command("bedrock_costs.validate", "check attribution end to end: PASS/FAIL, exit 1 on a FAIL"),
     "finops": Command("bedrock_costs.finops", "tags: activate cost-allocation tags; budgets: an AWS Budget per app"),
-    "budget-alerts": Command("bedrock_costs.budget_alerts", "the apps over a budget alert threshold; exit 1 if any"),
+    "budget-alerts": Command("bedrock_costs.budget_alerts",
+                             "the apps over a budget alert threshold; exit 1 if any, 4 if SNS delivery failed"),
     "summary": Command("bedrock_costs.summary", "cost by app and the top callers, from the DuckDB marts"),
     "report": Command("bedrock_costs.report", "write the self-contained HTML cost report"),
+    "sync-prices": Command("bedrock_costs.price_sync", "diff the price catalog against the AWS Price List; "
+                                                       "--write appends dated rows"),
 }
 
 Main = Callable[[list[str] | None], int]
@@ -53,7 +56,9 @@ def parser() -> argparse.ArgumentParser:
         prog=PROG, usage=f"{PROG} [-h] [--version] <command> [options]",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Who spends what on Amazon Bedrock: onboard an AWS account, then read the marts.",
-        epilog=f"commands:\n{listing}\n\nRun `{PROG} <command> --help` for a command's options.")
+        epilog=f"commands:\n{listing}\n\nRun `{PROG} <command> --help` for a command's options and exit codes "
+               "(0 success, 1 a check failed, an app is over budget or a step failed, 2 bad input, 3 no "
+               "credentials, 4 an alert not delivered, 130 interrupted).")
     top.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     commands = top.add_subparsers(dest="command", metavar="<command>", required=True, help=argparse.SUPPRESS)
     for name in COMMANDS:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bedrock_costs import readers
 from bedrock_costs.arns import ModelSource, copy_from_arn, geo_prefix_for, unusable_from
 from bedrock_costs.aws import Target
-from bedrock_costs.cli import command_parser, finish, open_target, run_guarded
+from bedrock_costs.cli import ExitCode, command_parser, finish, open_target, run_guarded
 from bedrock_costs.errors import InputError
 from bedrock_costs.profile_map import (
     DEFAULT_PATH,
@@ -38,10 +38,13 @@ from bedrock_costs.results import ALREADY, Result, converge, progress
 if TYPE_CHECKING:
     from mypy_boto3_bedrock.type_defs import TagTypeDef
 
+EXIT_CODES: dict[int, str] = {ExitCode.FAILED: "a step failed (an ERROR line, or a FAIL line, says which and why)"}
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = command_parser("create-profiles", __doc__)
-    parser.add_argument("--profile-map", type=Path, default=DEFAULT_PATH)
+    parser = command_parser("create-profiles", __doc__, exit_codes=EXIT_CODES)
+    parser.add_argument("--profile-map", type=Path, default=DEFAULT_PATH,
+                        help="the profile map CSV; new ARNs are written back into it (default %(default)s)")
     parser.add_argument("--sync", action="store_true", help="report application profiles missing from the map")
     parser.add_argument("--write", action="store_true", help="with --sync: append them to the map")
     return parser.parse_args(argv)

@@ -13,3 +13,9 @@ class SetupError(RuntimeError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class DeliveryError(RuntimeError):
+    """The result was made and printed, but could not be delivered (an SNS publish failed).
+
+    Raised ``from`` the AWS error; the message says what was not delivered."""

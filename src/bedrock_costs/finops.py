@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from bedrock_costs.aws import Target, get_or_none, paginate
-from bedrock_costs.cli import command_parser, common_parser, finish, open_target, run_guarded
+from bedrock_costs.cli import (
+    EXIT_CODES,
+    ExitCode,
+    command_parser,
+    common_parser,
+    exit_codes_epilog,
+    finish,
+    open_target,
+    run_guarded,
+)
 from bedrock_costs.errors import InputError
 from bedrock_costs.policies import canonical
 from bedrock_costs.results import ALREADY, Result, converge, progress
@@ -38,6 +47,7 @@ BUDGET_COLUMNS = ("app", "monthly_usd", "alert_thresholds_pct", "subscriber_emai
 _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+")
 _TAG_VALUE = re.compile(r"[a-zA-Z0-9\s._:/=+@-]{1,256}")
 _NOT_SEEN_HINT = "a tag appears only after a tagged resource has incurred cost (up to 24 h): rerun then"
+_EXIT_CODES: dict[int, str] = {ExitCode.FAILED: "a step failed (an ERROR line, or a FAIL line, says which and why)"}
 
 
 @dataclass(frozen=True)
@@ -51,12 +61,18 @@ class AppBudget:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = command_parser("finops", __doc__, with_common=False)
-    commands = parser.add_subparsers(dest="command", required=True)
-    tags = commands.add_parser("tags", parents=[common_parser()], help="activate the cost-allocation tags")
+    parser = command_parser("finops", __doc__, with_common=False, exit_codes=_EXIT_CODES)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{tags,budgets}",
+                                     help="what to set up (each has its own --help)")
+    epilog = exit_codes_epilog(EXIT_CODES | _EXIT_CODES)
+    tags = commands.add_parser("tags", parents=[common_parser()], help="activate the cost-allocation tags",
+                               epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     tags.add_argument("--tag-key", action="append", dest="tag_keys", help="repeatable; default app, team, cost_center")
-    budgets = commands.add_parser("budgets", parents=[common_parser()], help="one AWS Budget per app")
-    budgets.add_argument("--budgets-csv", type=Path, default=Path("seeds/app_budgets.csv"))
+    budgets = commands.add_parser("budgets", parents=[common_parser()], help="one AWS Budget per app",
+                                  epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    budgets.add_argument("--budgets-csv", type=Path, default=Path("seeds/app_budgets.csv"),
+                         help="one row per app: app, monthly_usd, alert_thresholds_pct, subscriber_emails "
+                              "(default %(default)s)")
     budgets.add_argument("--name-prefix", default="bedrock-", help="budget name = prefix + app")
     budgets.add_argument("--app-tag", default="app", help="the cost-allocation tag holding the app")
     budgets.add_argument("--service", action="append", dest="services",
