@@ -1,9 +1,16 @@
 """Turn on Bedrock model-invocation logging to S3 and CloudWatch Logs, with least-privilege policies.
 
-    bedrock-costs enable-logging --bucket NAME [--prefix P] [--kms-key ARN] [--dry-run]
+    bedrock-costs enable-logging --bucket NAME [--prefix P] [--kms-key ARN] [--metadata-only] [--fix] [--dry-run]
 
 Each step reads the current state, compares it with the wanted one and writes only the difference,
 so a second run changes nothing and a run stopped part-way finishes when run again.
+
+Prompts are a privacy choice. By default Bedrock logs the text of every prompt and response, which
+can hold personal or confidential data. --metadata-only logs no body at all (text, image, embedding,
+video and audio delivery off); cost attribution needs only the metadata.
+
+Bucket-policy statements that let anyone but this account and Bedrock in (everyone, another account,
+another service) are listed with the risk they pose, and kept; --fix removes exactly those.
 """
 
 from __future__ import annotations
@@ -17,19 +24,23 @@ from typing import TYPE_CHECKING, Any
 from bedrock_costs import inputs, readers
 from bedrock_costs.arns import iam_role_arn
 from bedrock_costs.aws import Target, get_or_none, retry_on
-from bedrock_costs.cli import command_parser, finish, open_target, run_guarded
-from bedrock_costs.errors import SetupError
+from bedrock_costs.cli import ExitCode, command_parser, finish, open_target, run_guarded
+from bedrock_costs.errors import InputError, SetupError
 from bedrock_costs.policies import (
     ROLE_POLICY_NAME,
+    Finding,
+    Policy,
     bucket_statement,
     canonical,
     document,
     has_statement,
     kms_statement,
     merge_statement,
+    risky_statements,
     role_policy,
     same_policy,
     trust_statement,
+    without_statements,
 )
 from bedrock_costs.results import ALREADY, Result, converge, progress
 
@@ -46,6 +57,12 @@ _PUBLIC_ACCESS_BLOCK: PublicAccessBlockConfigurationTypeDef = {
 }
 _OWNERSHIP: ObjectOwnershipType = "BucketOwnerEnforced"
 _IAM_PROPAGATION_ERRORS = ("ValidationException", "AccessDeniedException")
+EXIT_CODES: dict[int, str] = {
+    ExitCode.OK: "configured (with --dry-run: planned, nothing left for you to decide)",
+    ExitCode.FAILED: "a step failed (an ERROR line says which), or needs you: a bucket-policy statement that "
+                     "lets others in was kept (rerun with --fix), or a KMS key policy to change",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C): every step is idempotent, so rerun to finish",
+}
 
 
 @dataclass(frozen=True)
@@ -62,27 +79,42 @@ class Settings:
     image: bool
     embedding: bool
     video: bool
+    metadata_only: bool
+    fix: bool
     dry_run: bool
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = command_parser("enable-logging", __doc__)
+    parser = command_parser("enable-logging", __doc__, exit_codes=EXIT_CODES)
     parser.add_argument("--bucket", required=True, help="S3 bucket for the logs (created if missing)")
-    parser.add_argument("--prefix", default="", help="S3 key prefix (default: none)")
-    parser.add_argument("--log-group", default="/aws/bedrock/invocations")
-    parser.add_argument("--role-name", default="BedrockInvocationLoggingRole")
-    parser.add_argument("--retention-days", type=int, default=90)
+    parser.add_argument("--prefix", default="", help="S3 key prefix (default: none); letters, digits and / _ . -")
+    parser.add_argument("--log-group", default="/aws/bedrock/invocations",
+                        help="CloudWatch log group Bedrock writes to (default %(default)s)")
+    parser.add_argument("--role-name", default="BedrockInvocationLoggingRole",
+                        help="IAM role Bedrock assumes to write that group (default %(default)s)")
+    parser.add_argument("--retention-days", type=int, default=90,
+                        help="days CloudWatch keeps the log events (default %(default)s)")
     parser.add_argument("--kms-key", help="KMS key ARN for SSE-KMS (default: SSE-S3)")
     parser.add_argument("--update-key-policy", action="store_true",
                         help="add the Bedrock statement to the KMS key policy (else print it)")
+    parser.add_argument("--metadata-only", "--no-bodies", action="store_true", dest="metadata_only",
+                        help="log no prompts and responses, nor image, embedding, video or audio bodies: only each "
+                             "call's metadata. Storing prompts and responses is a privacy choice (they can hold "
+                             "personal or confidential data), and cost attribution does not need them")
     parser.add_argument("--image-delivery", action="store_true", help="log image bodies")
     parser.add_argument("--embedding-delivery", action="store_true", help="log embedding bodies")
     parser.add_argument("--video-delivery", action="store_true", help="log video bodies")
+    parser.add_argument("--fix", action="store_true",
+                        help="remove the bucket-policy statements that let in anyone but this account and Bedrock "
+                             "(listed, and kept, without it); with --dry-run, show what would go")
     return parser.parse_args(argv)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Validate the command line (no AWS call)."""
+    if args.metadata_only and (args.image_delivery or args.embedding_delivery or args.video_delivery):
+        raise InputError("--metadata-only logs no body, so it goes without --image-delivery, --embedding-delivery "
+                         "and --video-delivery")
     return Settings(
         bucket=inputs.bucket_name(args.bucket),
         prefix=inputs.key_prefix(args.prefix),
@@ -94,6 +126,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         image=args.image_delivery,
         embedding=args.embedding_delivery,
         video=args.video_delivery,
+        metadata_only=args.metadata_only,
+        fix=args.fix,
         dry_run=args.dry_run,
     )
 
@@ -144,8 +178,6 @@ def ensure_bucket_settings(target: Target, s: Settings, exists: bool) -> list[Re
     ownership = read(s3.get_bucket_ownership_controls, "OwnershipControlsNotFoundError", "OwnershipControls")
     encryption = read(s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError",
                       "ServerSideEncryptionConfiguration")
-    policy = readers.bucket_policy(target, s.bucket) if exists else None
-    statement = bucket_statement(s.bucket, s.prefix, target.region, target.account_id)
     rule = _encryption_rule(s)
     return [
         converge("  block public access", access, _PUBLIC_ACCESS_BLOCK, lambda: s3.put_public_access_block(
@@ -156,10 +188,58 @@ def ensure_bucket_settings(target: Target, s: Settings, exists: bool) -> list[Re
         converge("  default encryption", encryption and encryption["Rules"][0], rule,
                  lambda: s3.put_bucket_encryption(Bucket=s.bucket, ServerSideEncryptionConfiguration={"Rules": [rule]}),
                  s.dry_run, same=_same_encryption, detail="SSE-KMS" if s.kms_key else "SSE-S3"),
-        converge("  bucket policy: bedrock PutObject", policy, statement,
-                 lambda: s3.put_bucket_policy(Bucket=s.bucket, Policy=json.dumps(merge_statement(policy, statement))),
-                 s.dry_run, same=has_statement, detail=statement["Resource"]),
+        *ensure_bucket_policy(target, s, readers.bucket_policy(target, s.bucket) if exists else None),
     ]
+
+
+def print_findings(bucket: str, findings: list[Finding], s: Settings) -> None:
+    """List the statements that let others in, each with its risk and its JSON, and what happens to them."""
+    print(f"Statements in the bucket policy of {bucket} that let in more than this account and Bedrock:")
+    for finding in findings:
+        print(f"  {finding.label}: {finding.reason}")
+        print(f"    {json.dumps(finding.statement)}")
+    if not s.fix:
+        print("They are kept: rerun with --fix to remove exactly these (--dry-run --fix shows the plan).")
+    else:
+        print("--fix " + ("would remove" if s.dry_run else "removes") + " exactly these; every other statement stays.")
+    print()
+
+
+def _finding_result(finding: Finding, s: Settings) -> Result:
+    if not s.fix:
+        result = Result(f"  {finding.label}", "kept: a risk",
+                        f"[{finding.code}] {finding.reason}; rerun with --fix to remove it", failed=True)
+    else:
+        result = Result(f"  {finding.label}", "would remove" if s.dry_run else "removed", finding.reason, changed=True)
+    progress(f"{finding.label}: {result.status}")
+    return result
+
+
+def ensure_bucket_policy(target: Target, s: Settings, policy: Policy | None) -> list[Result]:
+    """Bedrock's statement in the bucket policy; statements that let others in are reported, and removed
+    only with --fix. S3 refuses a policy that grants public access once BlockPublicPolicy is on, so
+    Bedrock's statement cannot be added beside such a statement: that stops the run until --fix."""
+    item = "  bucket policy: bedrock PutObject"
+    statement = bucket_statement(s.bucket, s.prefix, target.region, target.account_id)
+    findings = risky_statements(policy, target.account_id)
+    if findings:
+        print_findings(s.bucket, findings, s)
+    public = [finding for finding in findings if finding.code == "PublicBucketPolicy"]
+    if public and not s.fix and not has_statement(policy, statement):
+        message = (f"the bucket policy of {s.bucket} {public[0].reason} ({public[0].label}); S3 refuses to add "
+                   "Bedrock's statement to a policy that grants public access once public access is blocked: "
+                   "rerun with --fix to remove it (--dry-run --fix shows the plan)")
+        if not s.dry_run:
+            raise SetupError("PublicBucketPolicy", message)
+        return [Result(item, "action needed", message, failed=True), *(_finding_result(f, s) for f in findings)]
+    removing = s.fix and bool(findings)
+    kept = without_statements(policy, findings) if policy and removing else policy
+    result = converge(item, policy, statement,
+                      lambda: target.client("s3").put_bucket_policy(
+                          Bucket=s.bucket, Policy=json.dumps(merge_statement(kept, statement))),
+                      s.dry_run, same=lambda current, wanted: not removing and has_statement(current, wanted),
+                      detail=statement["Resource"])
+    return [result, *(_finding_result(finding, s) for finding in findings)]
 
 
 def ensure_key_policy(target: Target, s: Settings) -> list[Result]:
@@ -217,7 +297,9 @@ def ensure_role(target: Target, s: Settings) -> list[Result]:
 
 
 def desired_logging_config(target: Target, s: Settings, current: Mapping[str, Any] | None) -> LoggingConfigTypeDef:
-    """The logging configuration: S3 and CloudWatch (large bodies to S3), text on, media per flag."""
+    """The logging configuration: S3 and CloudWatch (large bodies to S3); text on and media per flag, or,
+    metadata only, every body off. Each flag is sent, false ones too: Bedrock has been seen to turn on a
+    flag left out of the request (hashicorp/terraform-provider-aws#41312)."""
     s3_config: S3ConfigTypeDef = {"bucketName": s.bucket, "keyPrefix": s.prefix}
     config: LoggingConfigTypeDef = {
         "s3Config": s3_config,
@@ -226,12 +308,14 @@ def desired_logging_config(target: Target, s: Settings, current: Mapping[str, An
             "roleArn": iam_role_arn(target.region, target.account_id, s.role_name),
             "largeDataDeliveryS3Config": s3_config,
         },
-        "textDataDeliveryEnabled": True,
+        "textDataDeliveryEnabled": not s.metadata_only,
         "imageDataDeliveryEnabled": s.image,
         "embeddingDataDeliveryEnabled": s.embedding,
         "videoDataDeliveryEnabled": s.video,
     }
-    if current and "audioDataDeliveryEnabled" in current:  # not ours to change
+    if s.metadata_only:
+        config["audioDataDeliveryEnabled"] = False
+    elif current and "audioDataDeliveryEnabled" in current:  # not ours to change
         config["audioDataDeliveryEnabled"] = current["audioDataDeliveryEnabled"]
     return config
 
@@ -255,7 +339,8 @@ def ensure_logging_config(target: Target, s: Settings, role_changed: bool) -> Re
                         _IAM_PROPAGATION_ERRORS, attempts=attempts)
 
     was = (current or {}).get("s3Config", {}).get("bucketName")
-    detail = f"was s3://{was}" if was and was != s.bucket else f"s3://{s.bucket}/{s.prefix} + {s.log_group}"
+    where = f"was s3://{was}" if was and was != s.bucket else f"s3://{s.bucket}/{s.prefix} + {s.log_group}"
+    detail = f"{where}; " + ("metadata only, no bodies" if s.metadata_only else "text bodies (prompts) logged")
     return converge("bedrock invocation logging", current, desired, write, s.dry_run,
                     same=lambda a, b: _normalised(a) == _normalised(b), detail=detail)
 

@@ -13,7 +13,9 @@ RETENTION_DAYS = (
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _LOG_GROUP = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 _ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]*")
+# Letters, digits and / _ . - only: the prefix goes into the bucket policy's Resource, where * and ? are
+# wildcards that widen Bedrock's grant, and into Athena's table location, where a quote ends the string.
+_KEY_PREFIX = re.compile(r"[A-Za-z0-9_./-]*")
 
 
 def bucket_name(name: str) -> str:
@@ -24,10 +26,14 @@ def bucket_name(name: str) -> str:
 
 
 def key_prefix(prefix: str) -> str:
-    """An S3 key prefix without leading or trailing slashes."""
+    """An S3 key prefix without leading or trailing slashes, and nothing a policy or a query reads as syntax."""
     cleaned = prefix.strip("/")
-    if not _KEY_PREFIX.fullmatch(cleaned) or "//" in cleaned or len(cleaned) > 900:
-        raise InputError(f"--prefix {prefix!r} may hold only letters, digits, / and !_.*'()-")
+    segments = cleaned.split("/")
+    if (not _KEY_PREFIX.fullmatch(cleaned) or (cleaned and ("" in segments or {".", ".."} & set(segments)))
+            or len(cleaned) > 900):
+        raise InputError(f"--prefix {prefix!r} may hold only letters, digits and / _ . - (no wildcard such as * "
+                         "or ?, which would widen the bucket policy's grant, no space or quote, no empty, . or "
+                         ".. segment)")
     return cleaned
 
 

@@ -224,3 +224,153 @@ def test_cli_against_moto_server_with_profile_and_endpoint(tmp_path: Path) -> No
         assert "Nothing to do: already configured." in second.stdout
     finally:
         server.stop()
+
+
+# --- statements that let others into the log bucket: reported, removed only with --fix ------------
+
+OTHER_ACCOUNT = "444455556666"
+DENY_INSECURE = {"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": "arn:aws:s3:::bedrock-logs-test/*",
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+OWN_READER = {"Sid": "OwnReader", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/analytics"},
+              "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bedrock-logs-test/*"}
+PARTNER_WRITE = {"Sid": "PartnerWrite", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+                 "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bedrock-logs-test/*"}
+PUBLIC_READ = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+               "Resource": "arn:aws:s3:::bedrock-logs-test/*"}  # no Sid: named by its index
+OURS = bucket_statement("bedrock-logs-test", "bedrock", REGION, ACCOUNT)
+
+
+def set_policy(aws: boto3.Session, *statements: dict[str, object]) -> None:
+    aws.client("s3").put_bucket_policy(Bucket="bedrock-logs-test", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": list(statements)}))
+
+
+def policy_statements(aws: boto3.Session) -> list[dict[str, object]]:
+    statements: list[dict[str, object]] = json.loads(
+        aws.client("s3").get_bucket_policy(Bucket="bedrock-logs-test")["Policy"])["Statement"]
+    return statements
+
+
+def test_a_foreign_statement_is_reported_kept_and_not_called_configured(
+        aws: boto3.Session, api_calls: CallLog, capsys: pytest.CaptureFixture[str]) -> None:
+    assert enable_logging.main(ARGS) == 0
+    set_policy(aws, DENY_INSECURE, OURS, PARTNER_WRITE)
+    capsys.readouterr()
+    api_calls.clear()
+    assert enable_logging.main(ARGS) == 1
+    assert api_calls.writes() == []
+    assert policy_statements(aws) == [DENY_INSECURE, OURS, PARTNER_WRITE]
+    out = capsys.readouterr().out
+    assert "already configured." not in out
+    [line] = [line for line in out.splitlines() if line.strip().startswith("statement 3 (Sid PartnerWrite)")
+              and "kept: a risk" in line]  # the summary table's line
+    assert f"[ForeignPrincipal] grants s3:PutObject to account {OTHER_ACCOUNT}" in line
+    assert "rerun with --fix" in out
+    assert '"Sid": "PartnerWrite"' in out  # the statement itself is printed, to judge it
+    assert "DenyInsecure" not in out  # a Deny is no risk
+
+
+def test_fix_removes_exactly_the_foreign_statements(aws: boto3.Session, api_calls: CallLog,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert enable_logging.main(ARGS) == 0
+    set_policy(aws, DENY_INSECURE, PUBLIC_READ, OWN_READER, OURS, PARTNER_WRITE)
+    api_calls.clear()
+    assert enable_logging.main([*ARGS, "--fix"]) == 0
+    assert api_calls.writes() == ["PutBucketPolicy"]
+    assert policy_statements(aws) == [DENY_INSECURE, OWN_READER, OURS]
+    out = capsys.readouterr().out
+    assert any(line.strip().startswith("statement 2 (no Sid)") and "removed" in line for line in out.splitlines())
+    assert any(line.strip().startswith("statement 5 (Sid PartnerWrite)") and "removed" in line
+               for line in out.splitlines())
+    api_calls.clear()
+    assert enable_logging.main([*ARGS, "--fix"]) == 0
+    assert api_calls.writes() == []
+    assert "Nothing to do: already configured." in capsys.readouterr().out
+
+
+def test_dry_run_fix_prints_the_plan_and_changes_nothing(aws: boto3.Session, api_calls: CallLog,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert enable_logging.main(ARGS) == 0
+    set_policy(aws, PARTNER_WRITE, OURS)
+    capsys.readouterr()
+    api_calls.clear()
+    assert enable_logging.main([*ARGS, "--fix", "--dry-run"]) == 0
+    assert api_calls.writes() == []
+    assert policy_statements(aws) == [PARTNER_WRITE, OURS]
+    out = capsys.readouterr().out
+    assert any(line.strip().startswith("statement 1 (Sid PartnerWrite)") and "would remove" in line
+               for line in out.splitlines())
+    assert any(line.strip().startswith("bucket policy: bedrock PutObject") and "would update" in line
+               for line in out.splitlines())
+    assert "Dry run: 2 change(s) planned, none made; 0 failed." in out
+
+
+def test_a_public_policy_stops_the_run_until_fix(aws: boto3.Session, api_calls: CallLog,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """S3 refuses a PutBucketPolicy that grants public access once BlockPublicPolicy is on (which this
+    command turns on), so without --fix Bedrock's statement cannot be added: say so, change nothing."""
+    aws.client("s3").create_bucket(Bucket="bedrock-logs-test")
+    set_policy(aws, PUBLIC_READ)
+    api_calls.clear()
+    assert enable_logging.main(ARGS) == 1
+    assert "PutBucketPolicy" not in api_calls.writes()
+    assert policy_statements(aws) == [PUBLIC_READ]
+    err = capsys.readouterr().err
+    assert "ERROR [PublicBucketPolicy]: the bucket policy of bedrock-logs-test grants s3:GetObject to everyone " \
+           '(Principal "*")' in err
+    assert "(statement 1 (no Sid)); S3 refuses to add Bedrock's statement" in err
+    assert "rerun with --fix" in err
+    assert enable_logging.main([*ARGS, "--fix"]) == 0
+    assert policy_statements(aws) == [OURS]
+
+
+@pytest.mark.parametrize("prefix", ["logs/*", "logs?", "log*/x", "my logs", "it's", "logs/../other", "a\\b"])
+def test_unsafe_prefix_is_rejected_before_any_call(aws: boto3.Session, api_calls: CallLog,
+                                                   capsys: pytest.CaptureFixture[str], prefix: str) -> None:
+    assert enable_logging.main(["--bucket", "bedrock-logs-test", "--prefix", prefix, "--region", REGION]) == 2
+    assert api_calls.calls == []
+    err = capsys.readouterr().err
+    assert err.startswith(f"ERROR [InvalidInput]: --prefix {prefix!r}")
+
+
+def test_safe_prefixes_are_accepted(aws: boto3.Session) -> None:
+    assert enable_logging.main(["--bucket", "bedrock-logs-test", "--prefix", "/team-a/bedrock_logs.v2/",
+                                "--region", REGION]) == 0
+    config = aws.client("bedrock").get_model_invocation_logging_configuration()["loggingConfig"]
+    assert config["s3Config"]["keyPrefix"] == "team-a/bedrock_logs.v2"
+
+
+# --- metadata only: no prompt, response, image, embedding or video bodies -------------------------
+
+FLAGS = ("textDataDeliveryEnabled", "imageDataDeliveryEnabled", "embeddingDataDeliveryEnabled",
+         "videoDataDeliveryEnabled", "audioDataDeliveryEnabled")
+
+
+def test_metadata_only_turns_every_body_delivery_off(aws: boto3.Session, api_calls: CallLog,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert enable_logging.main([*ARGS, "--metadata-only"]) == 0
+    config = aws.client("bedrock").get_model_invocation_logging_configuration()["loggingConfig"]
+    assert {flag: config.get(flag) for flag in FLAGS} == dict.fromkeys(FLAGS, False)  # each sent explicitly
+    assert "metadata only" in capsys.readouterr().out
+    api_calls.clear()
+    assert enable_logging.main([*ARGS, "--no-bodies"]) == 0  # the alias, and idempotent
+    assert api_calls.writes() == []
+    assert enable_logging.main(ARGS) == 0  # back to text delivery: a deliberate choice, applied
+    config = aws.client("bedrock").get_model_invocation_logging_configuration()["loggingConfig"]
+    assert config["textDataDeliveryEnabled"] is True
+
+
+def test_metadata_only_with_a_body_flag_is_bad_input(aws: boto3.Session, api_calls: CallLog,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert enable_logging.main([*ARGS, "--metadata-only", "--image-delivery"]) == 2
+    assert api_calls.calls == []
+    assert capsys.readouterr().err.startswith("ERROR [InvalidInput]: --metadata-only")
+
+
+def test_help_says_prompt_storage_is_a_choice(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        enable_logging.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--metadata-only, --no-bodies" in text
+    assert "prompts and responses" in text and "privacy" in text

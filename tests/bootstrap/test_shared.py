@@ -6,16 +6,21 @@ import io
 import re
 from pathlib import Path
 
+import boto3
+import botocore.parsers
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-from bedrock_costs import policies
+from bedrock_costs import enable_logging, policies
 from bedrock_costs.arns import copy_from_arn, parse_model_source, unusable_from
 from bedrock_costs.aws import retry_on
-from bedrock_costs.cli import describe_client_error
+from bedrock_costs.cli import check_or_fail, describe_client_error
 from bedrock_costs.permissions import IAM_ACTIONS
 from bedrock_costs.profile_map import append_rows, pending_sources, read_profile_map, write_profile_arn
 from bedrock_costs.tables import table
+
+from .conftest import CallLog
 
 ACCOUNT, REGION = "111122223333", "eu-west-1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,3 +203,129 @@ def test_onboarding_doc_lists_every_iam_action() -> None:
     doc = (ROOT / "docs" / "onboarding.md").read_text()
     actions = {action for needed in IAM_ACTIONS.values() for action in needed}
     assert sorted(a for a in actions if not re.search(re.escape(a) + r"\b", doc)) == []
+
+
+# --- bucket-policy statements that let someone other than this account and Bedrock in -------------
+
+OWN = policies.bucket_statement("logs-bucket", "bedrock", REGION, ACCOUNT)
+OTHER_ACCOUNT = "444455556666"
+
+
+def _allow(principal: object, action: object = "s3:GetObject", **extra: object) -> dict[str, object]:
+    return {"Effect": "Allow", "Principal": principal, "Action": action,
+            "Resource": "arn:aws:s3:::logs-bucket/*", **extra}
+
+
+@pytest.mark.parametrize(
+    ("statement", "code", "words"),
+    [
+        (_allow("*", Sid="PublicRead"), "PublicBucketPolicy", ["everyone"]),
+        (_allow({"AWS": "*"}), "PublicBucketPolicy", ["everyone"]),
+        (_allow({"AWS": ["*"]}, "s3:PutObject"), "PublicBucketPolicy", ["everyone"]),
+        ({"Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "s3:*",
+          "Resource": "*"}, "PublicBucketPolicy", ["NotPrincipal"]),
+        (_allow({"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"}, "s3:PutObject"), "ForeignPrincipal", [OTHER_ACCOUNT]),
+        (_allow({"AWS": OTHER_ACCOUNT}), "ForeignPrincipal", [OTHER_ACCOUNT]),
+        (_allow({"AWS": [f"arn:aws:iam::{ACCOUNT}:role/reader", f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/r/s"]}),
+         "ForeignPrincipal", [OTHER_ACCOUNT]),
+        (_allow({"AWS": "AROAEXAMPLEUNIQUEID"}), "ForeignPrincipal", ["AROAEXAMPLEUNIQUEID"]),
+        (_allow({"Federated": "cognito-identity.amazonaws.com"}), "ForeignPrincipal", ["cognito-identity"]),
+        (_allow({"CanonicalUser": "79a59df900b949e55d96a1e698fbaced"}), "ForeignPrincipal", ["CanonicalUser"]),
+        (_allow({"Service": "logging.s3.amazonaws.com"}, "s3:PutObject"), "ForeignPrincipal",
+         ["logging.s3.amazonaws.com"]),
+        ({**OWN, "Condition": {}}, "UnguardedService", ["aws:SourceAccount"]),
+        ({**OWN, "Condition": {"StringEquals": {"aws:SourceAccount": OTHER_ACCOUNT},
+                               "ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:{REGION}:{OTHER_ACCOUNT}:*"}}},
+         "UnguardedService", [OTHER_ACCOUNT]),
+        ({**OWN, "Action": ["s3:PutObject", "s3:GetObject"]}, "ForeignPrincipal", ["s3:GetObject"]),
+    ],
+)
+def test_statements_that_let_others_in_are_found(statement: dict[str, object], code: str, words: list[str]) -> None:
+    other = {"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    [finding] = policies.risky_statements({"Statement": [other, OWN, statement]}, ACCOUNT)
+    assert (finding.index, finding.code, finding.statement) == (3, code, statement)
+    assert finding.label == (f"statement 3 (Sid {statement['Sid']})" if "Sid" in statement else "statement 3 (no Sid)")
+    assert all(word in finding.reason for word in words), finding.reason
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        OWN,
+        policies.bucket_statement("logs-bucket", "old-prefix", REGION, ACCOUNT),  # an earlier prefix: still Bedrock
+        {**OWN, "Condition": {"StringEquals": {"AWS:SourceAccount": [ACCOUNT]},  # keys are case-insensitive
+                              "ArnLike": {"aws:sourcearn": [f"arn:aws:bedrock:{REGION}:{ACCOUNT}:*"]}}},
+        _allow({"AWS": f"arn:aws:iam::{ACCOUNT}:role/analytics"}),
+        _allow({"AWS": [ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root"]}, "s3:*"),
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+    ],
+)
+def test_the_owner_bedrock_and_deny_statements_are_not_risks(statement: dict[str, object]) -> None:
+    assert policies.risky_statements({"Statement": statement}, ACCOUNT) == []
+    assert policies.risky_statements(None, ACCOUNT) == []
+
+
+def test_without_statements_removes_exactly_the_ones_named() -> None:
+    public, partner = _allow("*", Sid="PublicRead"), _allow({"AWS": OTHER_ACCOUNT}, Sid="Partner")
+    policy = {"Version": "2012-10-17", "Id": "keep-me", "Statement": [public, OWN, partner]}
+    findings = policies.risky_statements(policy, ACCOUNT)
+    assert policies.without_statements(policy, findings) == {"Version": "2012-10-17", "Id": "keep-me",
+                                                             "Statement": [OWN]}
+    assert policy["Statement"] == [public, OWN, partner]  # the input is left as it was
+
+
+# --- AWS errors print as one clean line ----------------------------------------------------------
+
+HTML_BODY = (b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title>\n<style>body { color: red }</style>"
+             b"</head>\n<body>\n<h1>502   Bad Gateway</h1>\n<p>The proxy &amp; the server\n   said no.</p>\n"
+             + b"<p>more text</p>\n" * 200 + b"<!-- a comment --></body>\n</html>\n")
+
+
+def html_error(service: str, operation: str, status: int = 502) -> ClientError:
+    """The ClientError botocore itself builds when an endpoint answers with an HTML page (a proxy, an emulator)."""
+    model = botocore.session.get_session().get_service_model(service)
+    parsed = botocore.parsers.create_parser(model.metadata["protocol"]).parse(
+        {"status_code": status, "headers": {"content-type": "text/html"}, "body": HTML_BODY}, None)
+    return ClientError(parsed, operation)  # type: ignore[arg-type]
+
+
+def test_botocore_passes_an_html_body_through_as_the_message() -> None:
+    """The premise of the next tests: JSON-protocol services hand the raw page to us."""
+    message = html_error("bedrock", "GetModelInvocationLoggingConfiguration").response["Error"]["Message"]
+    assert message.startswith("<!DOCTYPE html>\n<html>") and message.count("\n") > 200
+
+
+def _error_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if not line.startswith("- ")]  # progress lines start "- "
+
+
+def test_an_html_error_prints_as_one_clean_capped_line(aws: boto3.Session, api_calls: CallLog,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    api_calls.failures["GetModelInvocationLoggingConfiguration"] = html_error(
+        "bedrock", "GetModelInvocationLoggingConfiguration")
+    assert enable_logging.main(["--bucket", "bedrock-logs-test", "--region", "us-east-1"]) == 1
+    [line] = _error_lines(capsys.readouterr().err)
+    assert line.startswith("ERROR [502]: GetModelInvocationLoggingConfiguration failed: 502 Bad Gateway 502 Bad "
+                           "Gateway The proxy & the server said no. more text more text")
+    assert not re.search(r"[<>]|&amp;|\s{2,}|color: red|a comment", line), line
+    assert len(line) <= 300 and line.endswith("...")
+
+
+def test_an_html_access_denied_still_names_the_permission(aws: boto3.Session, api_calls: CallLog,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    api_calls.failures["PutModelInvocationLoggingConfiguration"] = html_error(
+        "bedrock", "PutModelInvocationLoggingConfiguration", status=403)
+    assert enable_logging.main(["--bucket", "bedrock-logs-test", "--region", "us-east-1"]) == 1
+    [line] = _error_lines(capsys.readouterr().err)
+    assert line.startswith("ERROR [AccessDenied]: PutModelInvocationLoggingConfiguration was denied: grant the "
+                           "operator bedrock:PutModelInvocationLoggingConfiguration and iam:PassRole; AWS said: "
+                           "502 Bad Gateway")  # the page's own text, whatever the status
+    assert "<" not in line and len(line) <= 400
+
+
+def test_a_check_that_fails_with_html_is_a_clean_fail_line() -> None:
+    result = check_or_fail("tail", lambda: (_ for _ in ()).throw(html_error("logs", "FilterLogEvents")))
+    [failed] = result
+    assert failed.status == "FAIL" and failed.detail.startswith("[502] FilterLogEvents failed: 502 Bad Gateway")
+    assert "\n" not in failed.detail and "<" not in failed.detail and len(failed.detail) <= 300
