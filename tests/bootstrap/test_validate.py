@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,156 @@ def test_bad_input_fails_before_any_call(aws: boto3.Session, api_calls: CallLog,
     assert run(write_map(tmp_path, ROW), "--retention-days", "2") == 2
     assert api_calls.calls == []
     assert capsys.readouterr().err.count("ERROR [InvalidInput]") == 3
+
+
+# --- the log bucket: public access, other principals, encryption (case: a public bucket passed) ----
+
+BUCKET = "bedrock-logs-test"
+OTHER_ACCOUNT = "444455556666"
+
+
+def result_of(out: str, item: str) -> tuple[str, str]:
+    """(result, detail) of the table line whose check is ``item``."""
+    for line in out.splitlines():
+        cells = re.split(r"\s{2,}", line.strip(), maxsplit=2)
+        if cells[0] == item:
+            return cells[1], cells[2] if len(cells) > 2 else ""
+    raise AssertionError(f"no line {item!r} in:\n{out}")
+
+
+def add_statements(aws: boto3.Session, *statements: dict[str, Any]) -> None:
+    s3 = aws.client("s3")
+    policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    policy["Statement"] += list(statements)
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+
+
+def test_the_bucket_enable_logging_creates_passes_every_bucket_check(
+        logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # statements that are no risk: a Deny for everyone, and a read for a role of the bucket's own account
+    add_statements(aws, {"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                         "Resource": f"arn:aws:s3:::{BUCKET}/*",
+                         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                   {"Sid": "OwnReader", "Effect": "Allow", "Action": "s3:GetObject",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/analytics"},
+                    "Resource": f"arn:aws:s3:::{BUCKET}/*"})
+    assert run(write_map(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert result_of(out, "public access block") == ("PASS", "all four settings on")
+    assert result_of(out, "object ownership") == ("PASS", "BucketOwnerEnforced (ACLs disabled)")
+    assert result_of(out, "default encryption") == ("PASS", "SSE-S3 (AES256)")
+    assert result_of(out, "bucket policy statements") == ("PASS", "only this account and bedrock.amazonaws.com")
+    assert result_of(out, f"bucket policy {BUCKET}")[0] == "PASS"
+
+
+def test_a_public_bucket_policy_without_a_public_access_block_fails(
+        logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    s3 = aws.client("s3")
+    s3.delete_public_access_block(Bucket=BUCKET)
+    add_statements(aws, {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                         "Resource": f"arn:aws:s3:::{BUCKET}/*"})
+    assert run(write_map(tmp_path)) == 1
+    out = capsys.readouterr().out
+    status, detail = result_of(out, "public access block")
+    assert status == "FAIL" and detail.startswith("[NoPublicAccessBlock] ") and "enable-logging" in detail
+    status, detail = result_of(out, "statement 2 (Sid PublicRead)")
+    assert status == "FAIL"
+    assert detail.startswith("[PublicBucketPolicy] grants s3:GetObject to everyone")
+    assert f"bedrock-costs enable-logging --bucket {BUCKET} --prefix bedrock --fix" in detail
+    assert "0 failed" not in out
+
+
+def test_a_partial_public_access_block_fails_naming_the_setting(
+        logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    aws.client("s3").put_public_access_block(Bucket=BUCKET, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})
+    assert run(write_map(tmp_path)) == 1
+    status, detail = result_of(capsys.readouterr().out, "public access block")
+    assert status == "FAIL" and detail.startswith("[PartialPublicAccessBlock] BlockPublicPolicy is off")
+    assert "BlockPublicAcls" not in detail
+
+
+def test_a_write_grant_to_another_account_fails(logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    add_statements(aws, {"Sid": "PartnerWrite", "Effect": "Allow",
+                         "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+                         "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": f"arn:aws:s3:::{BUCKET}/*"})
+    assert run(write_map(tmp_path)) == 1
+    out = capsys.readouterr().out
+    status, detail = result_of(out, "statement 2 (Sid PartnerWrite)")
+    assert status == "FAIL" and detail.startswith("[ForeignPrincipal] grants s3:PutObject, s3:DeleteObject to account "
+                                                  f"{OTHER_ACCOUNT}")
+    assert "--fix" in detail
+    assert result_of(out, "public access block")[0] == "PASS"  # the other checks still ran
+
+
+def test_an_unencrypted_bucket_fails(logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """moto, like S3 before 2023, answers ServerSideEncryptionConfigurationNotFoundError when no default is set."""
+    aws.client("s3").delete_bucket_encryption(Bucket=BUCKET)
+    assert run(write_map(tmp_path)) == 1
+    status, detail = result_of(capsys.readouterr().out, "default encryption")
+    assert status == "FAIL" and detail.startswith("[NoDefaultEncryption] ")
+
+
+def test_acls_enabled_fails(logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    aws.client("s3").put_bucket_ownership_controls(
+        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    assert run(write_map(tmp_path)) == 1
+    status, detail = result_of(capsys.readouterr().out, "object ownership")
+    assert status == "FAIL" and detail.startswith("[AclsEnabled] ObjectWriter")
+
+
+def test_a_denied_bucket_read_is_one_fail_line_and_the_rest_still_run(
+        logging_config: dict[str, Any], api_calls: CallLog, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    api_calls.fail_once("GetPublicAccessBlock")
+    assert run(write_map(tmp_path)) == 1
+    out = capsys.readouterr().out
+    status, detail = result_of(out, "public access block")
+    assert status == "FAIL" and "s3:GetBucketPublicAccessBlock" in detail
+    assert result_of(out, "default encryption")[0] == "PASS"
+
+
+# --- metadata-only logging passes -----------------------------------------------------------------
+
+def test_metadata_only_logging_passes(aws: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = enable_logging.parse_args(["--bucket", BUCKET, "--metadata-only"])
+    enable_logging.enable_logging(Target(aws, REGION, ACCOUNT), enable_logging.settings_from(args))
+    assert run(write_map(tmp_path)) == 0
+    status, detail = result_of(capsys.readouterr().out, "logging configuration")
+    assert status == "PASS" and detail.startswith("metadata only")
+
+
+# --- --tail with records whose counts are not numbers ---------------------------------------------
+
+def test_tail_counts_what_it_can_and_flags_unreadable_records(
+        stubs: dict[str, Stubber], logging_config: dict[str, Any], aws: boto3.Session, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    logs = aws.client("logs")
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName="aws/bedrock/modelinvocations")
+    now = int(time.time() * 1000)
+    records = [
+        json.dumps({"modelId": ARN, "input": {"inputTokenCount": 100}, "output": {"outputTokenCount": 20}}),
+        json.dumps({"modelId": ARN, "input": {"inputTokenCount": "abc"}, "output": {"outputTokenCount": 7}}),
+        json.dumps({"modelId": ARN, "input": {"inputTokenCount": "120"}, "output": {"outputTokenCount": 3}}),
+        json.dumps({"modelId": ARN, "input": "not an object"}),
+        json.dumps({"modelId": "amazon.nova-lite-v1:0", "input": {"inputTokenCount": 1.5},
+                    "output": {"outputTokenCount": -2}}),
+        json.dumps({"modelId": ["not", "a", "string"], "input": {"inputTokenCount": 9}}),
+        json.dumps({"modelId": "amazon.nova-lite-v1:0", "input": {}, "output": {"outputTokenCount": True}}),
+    ]
+    logs.put_log_events(logGroupName=LOG_GROUP, logStreamName="aws/bedrock/modelinvocations",
+                        logEvents=[{"timestamp": now + i, "message": m} for i, m in enumerate(records)])
+    expect_profile(stubs["bedrock"], logging_config)
+    assert run(write_map(tmp_path, ROW), "--tail", "15") == 1
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines()]
+    assert [ARN, "support-chat", "4", "220", "30", "2"] in rows  # "120" is read as 120, "abc" is not a number
+    assert ["amazon.nova-lite-v1:0", "(not", "in", "map)", "2", "0", "0", "2"] in rows
+    assert ["(no", "modelId)", "(not", "in", "map)", "1", "9", "0", "1"] in rows
+    assert result_of(out, "tail 15 min") == ("PASS", "7 requests, 4 attributed to an app")
+    status, detail = result_of(out, "tail unreadable records")
+    assert status == "FAIL"
+    assert detail.startswith("[UnreadableTokenCounts] 5 of 7 records have token counts that are not numbers: "
+                             "(not in map) 3, support-chat 2")
