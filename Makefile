@@ -13,13 +13,16 @@ FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report chromium clean
+.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean
 
 help:
-	@echo "make run             install, generate the sample logs if absent, dbt build, print a summary"
+	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
+	@echo "                     with BEDROCK_LOGS_PATH: your logs, into a database of their own, no sample"
+	@echo "make summary         print the summary again (cost by app and team, top callers, anomalies, budgets)"
 	@echo "make test            sqlfluff, dbt build with all data tests on a test fixture, pytest"
 	@echo "make compile-athena  compile every model for the athena target, offline (SQL in target/)"
 	@echo "make report          write reports/cost_report.html (self-contained, opens offline)"
+	@echo "make readme-example  rebuild the bundled sample in target/ and write its summary into README.md"
 	@echo "make bench           benchmark 10M records / 30 days, write docs/benchmarks.md (BENCH_ARGS to change)"
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
 	@echo "make clean           remove target/, the sample logs and the DuckDB file"
@@ -45,12 +48,23 @@ sample: install
 build: install
 	$(DBT) build
 
+# The database: DBT_DUCKDB_PATH, else one per BEDROCK_LOGS_PATH (bedrock_costs_<hash of its absolute
+# path>.duckdb), else bedrock_costs.duckdb; `bedrock-costs summary --which-database` is the one rule.
 summary: install
-	$(BIN)/bedrock-costs summary
+	@$(BIN)/bedrock-costs summary
 
-run: install $(SAMPLE_DIR)/ground_truth/app_daily_cost.csv
-	$(DBT) build
-	$(BIN)/bedrock-costs summary
+# Your logs (BEDROCK_LOGS_PATH) never generate the sample and never share the sample's database.
+# dbt is quiet: errors, and what each failing or warning test found (the on-run-end hook), still print.
+RUN_LOGS = $(or $(BEDROCK_LOGS_PATH),$(SAMPLE_DIR))
+
+run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
+	@test -d "$(RUN_LOGS)" || { echo "ERROR [NoLogs]: BEDROCK_LOGS_PATH=$(RUN_LOGS) is not a folder (the one that contains AWSLogs/)"; exit 1; }
+	@export DBT_DUCKDB_PATH="$$($(BIN)/bedrock-costs summary --which-database)" && \
+	echo "Building $$DBT_DUCKDB_PATH from $(RUN_LOGS) (dbt build --quiet) ..." && \
+	rm -f target/run_results.json && \
+	{ $(DBT) build --quiet; built=$$?; \
+	  $(BIN)/bedrock-costs summary --run-results target/run_results.json; summed=$$?; \
+	  exit $$(( built ? built : summed )); }
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
 	$(BIN)/ruff check src tests/bootstrap tests/test_report.py
@@ -72,7 +86,18 @@ chromium:
 	@bash scripts/ensure_chromium.sh
 
 report: install
-	$(BIN)/bedrock-costs report
+	@$(BIN)/bedrock-costs report
+
+# README.md's example output, from a fresh build of the bundled sample ($(SAMPLE_ARGS)) in target/;
+# tests/test_summary.py fails when the README block differs from it.
+README_EXAMPLE := target/readme_example
+
+readme-example: install
+	rm -rf $(README_EXAMPLE)
+	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(README_EXAMPLE)/logs --quiet
+	BEDROCK_LOGS_PATH=$(README_EXAMPLE)/logs DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb \
+	    $(DBT) build --quiet --target-path $(README_EXAMPLE)/target
+	DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb $(BIN)/bedrock-costs summary --readme README.md
 
 test: lint dbt-test pytest
 
