@@ -3,6 +3,7 @@ number it shows checked against sums queried from those marts, and the page rend
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import struct
@@ -131,8 +132,9 @@ def test_headline_totals_match_the_marts(sample: Project, built: Built) -> None:
     share = scalar(sample, "select sum(cache_read_input_tokens) / sum(input_tokens + cache_read_input_tokens"
                            f" + cache_write_input_tokens) from fct_daily_app_cost {where}", built)
     assert float(main["data-cached-token-share"]) == pytest.approx(share, rel=1e-9)
+    # the one meaning of app: spend of the app `unattributed` (no mapped profile, no trusted gateway's app)
     unattributed = scalar(
-        sample, f"select sum(cost_usd) from fct_daily_caller_cost {where} and attribution_status <> 'profile'", built)
+        sample, f"select sum(cost_usd) from fct_daily_app_caller_cost {where} and app = 'unattributed'", built)
     assert float(main["data-unattributed-cost-usd"]) == pytest.approx(unattributed, abs=0.005)
 
     # the same numbers, as a person reads them: money like $1,234.56
@@ -206,13 +208,13 @@ def test_model_mix_cache_share_and_unattributed_match_the_marts(sample: Project,
     assert shares == {app: pytest.approx(share, rel=1e-9) for app, share in cache.items()}
 
     unattributed = {arn: cost for arn, cost in sample.query(f"""
-        select caller_arn, sum(cost_usd) from fct_daily_caller_cost
-        where {span} and attribution_status <> 'profile' group by 1 order by 2 desc limit 10""")}
+        select caller_arn, sum(cost_usd) from fct_daily_app_caller_cost
+        where {span} and app = 'unattributed' group by 1 order by 2 desc limit 10""")}
     rows = built.page.inside("unattributed", "g", "row")
     assert {r.attrs["data-caller-arn"]: pytest.approx(float(r.attrs["data-cost-usd"]), abs=0.005)
             for r in rows} == unattributed
     heading = next(e for e in built.page.find("h2") if e.text.startswith("Unattributed spend"))
-    total = scalar(sample, "select sum(cost_usd) from fct_daily_app_cost where attribution_status <> 'profile' "
+    total = scalar(sample, "select sum(cost_usd) from fct_daily_app_cost where app = 'unattributed' "
                            "and usage_date between {first} and {last}", built)
     assert heading.text == f"Unattributed spend: {summary.money(total)}"
 
@@ -253,7 +255,7 @@ def test_report_without_the_finops_marts(sample: Project, tmp_path: Path) -> Non
     page = build(database, tmp_path / "cost_report.html")
     assert page.page.one("main").attrs["data-optional-sections"] == ""
     assert not [e for e in page.page.find("section") if "data-source" in e.attrs]
-    assert len(page.page.find("svg")) == 5
+    assert len(page.page.find("svg")) == 6  # daily, team, callers, model mix, cache share, unattributed
 
 
 def test_budget_and_anomaly_sections_render_when_their_marts_exist(sample: Project, tmp_path: Path) -> None:
@@ -307,6 +309,11 @@ def test_unpriced_and_unmapped_calls_are_called_out(sample: Project, tmp_path: P
             update fct_daily_caller_cost set attribution_status = 'unmapped_profile', model_id = null
             where attribution_status = 'direct' and caller_arn = (
                 select max(caller_arn) from fct_daily_caller_cost where attribution_status = 'direct')""")
+        # the same caller's unattributed spend in the app-caller mart (an unmapped profile's model is unknown)
+        con.sql("""
+            update fct_daily_app_caller_cost set model_id = null
+            where app = 'unattributed' and caller_arn = (
+                select max(caller_arn) from fct_daily_caller_cost where attribution_status = 'unmapped_profile')""")
         con.sql("""
             update fct_daily_app_cost set attribution_status = 'unmapped_profile', model_id = null
             where attribution_status = 'direct' and usage_date = (select min(usage_date) from fct_daily_app_cost)""")
@@ -380,3 +387,248 @@ def test_screenshot_is_saved_to_reports(chromium: str, built: Built) -> None:
     assert png_size(SCREENSHOT) == WINDOW
     # a blank 1400x2200 page compresses to a few KB; charts, cards and text take far more
     assert SCREENSHOT.stat().st_size > 60_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Windows, the previous period, teams and cost centers, roles: on the sample, and on marts made by hand.
+
+
+def section_rows(page: Elements, name: str) -> list[list[str]]:
+    """The cell texts of each body row of the tables in one section."""
+    start = page.all.index(page.one("section", data_section=name))
+    rows: list[list[str]] = []
+    for element in page.all[start + 1:]:
+        if element.tag == "section":
+            break
+        if element.tag == "tr":
+            rows.append([])
+        elif element.tag == "td" and rows:
+            rows[-1].append(element.text)
+    return [row for row in rows if row]
+
+
+def window_words(page: Elements, name: str) -> tuple[str, str]:
+    """The window a section states under its title, in bold, and the sentence after it."""
+    start = page.all.index(page.one("section", data_section=name))
+    at = next(i for i in range(start, len(page.all))
+              if page.all[i].tag == "p" and page.all[i].attrs.get("class") == "window")
+    bold = page.all[at + 1]
+    why = page.all[at + 2] if len(page.all) > at + 2 and page.all[at + 2].attrs.get("class") == "why" else None
+    return bold.text, why.text if why else ""
+
+
+def days_words(first: dt.date, last: dt.date) -> str:
+    n = (last - first).days + 1
+    return f"{first:%d %b %Y} to {last:%d %b %Y} (UTC, {n} day{'s' if n != 1 else ''})"
+
+
+def iso(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def test_every_section_states_its_window(sample: Project, built: Built) -> None:
+    """The report's own sections cover the report's days; each FinOps section states its real window, and why."""
+    first, last = iso(built.first), iso(built.last)
+    sections = {e.attrs["data-section"]: e for e in built.page.find("section")}
+    own = {"daily", "apps", "teams", "callers", "models", "cache", "unattributed", "model-table"}
+    assert own <= sections.keys()
+    for name in own:
+        attrs = sections[name].attrs
+        assert (attrs["data-window-start"], attrs["data-window-end"]) == (built.first, built.last), name
+        assert window_words(built.page, name) == (days_words(first, last), ""), name
+
+    tables = {name for (name,) in sample.query("select table_name from information_schema.tables")}
+    (data_first,) = sample.query("select min(usage_date) from fct_daily_app_cost")[0]
+    for mart, name in (("fct_model_whatif", "savings"), ("fct_app_cache_economics", "cache-economics")):
+        if mart not in tables:
+            continue
+        start, end = sample.query(f"select min(window_start_date), max(window_end_date) from {mart}")[0]
+        assert (iso(sections[name].attrs["data-window-start"]), iso(sections[name].attrs["data-window-end"])) \
+            == (start, end), name
+        words, why = window_words(built.page, name)
+        expected = days_words(start, end) + (f", data from {data_first:%d %b %Y}" if start < data_first else "")
+        assert words == expected and why.startswith("Not the report's window"), name
+        assert (start, end) != (first, last), f"{name}: the sample's 30-day window is not the report's {built.first}"
+    if "fct_app_budget_status" in tables:
+        start, through = sample.query("""
+            select min(month_start_date), max(through_date) from fct_app_budget_status
+            where month_start_date = (select max(month_start_date) from fct_app_budget_status)""")[0]
+        why = "Not the report's window: budgets are monthly, so this is the latest month to date."
+        assert window_words(built.page, "budgets") == (
+            days_words(start, through), why if (start, through) != (first, last) else "")
+    if "fct_cost_anomalies" in tables:
+        words, why = window_words(built.page, "anomalies")
+        assert words == days_words(first, last) and "detection days" in why
+
+
+def app_team_costs(project: Project, first: dt.date, last: dt.date) -> dict[tuple[str, str, str], float]:
+    """Cost per app, team and attribution source, from the app-caller mart (not the one the report reads)."""
+    return {(a, t, s): float(c or 0) for a, t, s, c in project.query(f"""
+        select app, team, attribution_source, sum(cost_usd) from fct_daily_app_caller_cost
+        where usage_date between date '{first}' and date '{last}' group by all""")}
+
+
+def test_change_against_the_previous_period(sample: Project, tmp_path: Path) -> None:
+    """--days 2 on the 4-day sample: every app and team, and the headline, against the 2 days before."""
+    page = build(sample.database, tmp_path / "cost_report.html", days=2)
+    first, last = iso(page.first), iso(page.last)
+    before_first, before_last = first - dt.timedelta(days=2), first - dt.timedelta(days=1)
+    now, before = app_team_costs(sample, first, last), app_team_costs(sample, before_first, before_last)
+    assert before, "the sample has data in the previous period"
+    rows = section_rows(page.page, "apps")
+    shown = {(r[0], r[1], r[2]): r for r in rows}
+    assert shown.keys() == now.keys() | before.keys()
+    for key, row in shown.items():
+        cost, previous = now.get(key, 0.0), before.get(key, 0.0)
+        assert row[4] == summary.money(cost) and row[5] == summary.money(previous), key
+        expected = f"{cost / previous - 1:+.1%}" if previous else ("new" if cost else "")
+        assert row[7] == expected, key
+
+    main = page.page.one("main").attrs
+    assert (main["data-previous-start"], main["data-previous-end"]) == (str(before_first), str(before_last))
+    if "budgets" in main["data-optional-sections"].split():  # a month to date is not these 2 days, and says so
+        assert window_words(page.page, "budgets")[1].startswith("Not the report's window: budgets are monthly")
+    total, previous_total = sum(now.values()), sum(before.values())
+    assert float(main["data-previous-cost-usd"]) == pytest.approx(previous_total, abs=0.005)
+    card = page.page.one("div", data_metric="total_cost_usd")
+    sub = next(e.text for e in page.page.all[page.page.all.index(card):] if e.attrs.get("class") == "s")
+    assert sub == f"{total / previous_total - 1:+.1%} vs the previous 2 days ({summary.money(previous_total)})"
+
+
+def test_no_change_without_a_previous_period(built: Built) -> None:
+    """All 4 days of the sample: the 4 days before hold no data, so no change is made up."""
+    main = built.page.one("main").attrs
+    assert main["data-previous-cost-usd"] == ""
+    assert all(row[5] == "" and row[7] == "n/a" for row in section_rows(built.page, "apps"))
+    assert "no data before" in built.html
+
+
+def test_team_and_cost_center_view(sample: Project, tmp_path: Path) -> None:
+    page = build(sample.database, tmp_path / "cost_report.html", days=2)
+    first, last = iso(page.first), iso(page.last)
+    before_first = first - dt.timedelta(days=2)
+
+    def per_team(a: dt.date, b: dt.date) -> dict[tuple[str, str], float]:
+        return {(t, c or ""): float(v or 0) for t, c, v in sample.query(f"""
+            select team, cost_center, sum(cost_usd) from fct_daily_app_cost
+            where usage_date between date '{a}' and date '{b}' group by all""")}
+
+    now, before = per_team(first, last), per_team(before_first, first - dt.timedelta(days=1))
+    bars = {(b.attrs["data-team"], b.attrs["data-cost-center"]): b.attrs
+            for b in page.page.inside("team-cost", "g", "row")}
+    assert bars.keys() == now.keys() | before.keys()
+    for key, attrs in bars.items():
+        assert float(attrs["data-cost-usd"]) == pytest.approx(now.get(key, 0.0), abs=0.005), key
+        assert float(attrs["data-previous-cost-usd"]) == pytest.approx(before.get(key, 0.0), abs=0.005), key
+    table_rows = {(r[0], r[1]): r for r in section_rows(page.page, "teams")}
+    assert {k: (r[4], r[5]) for k, r in table_rows.items()} == {
+        k: (summary.money(now.get(k, 0.0)), summary.money(before.get(k, 0.0))) for k in bars}
+    apps = {(t, c or ""): a for t, c, a in sample.query(f"""
+        select team, cost_center, string_agg(distinct app, ', ' order by app) from fct_daily_app_caller_cost
+        join (select distinct app, team, cost_center from fct_daily_app_cost) using (app, team)
+        where usage_date between date '{first}' and date '{last}' group by all""")}
+    assert {k: r[2] for k, r in table_rows.items() if k in now} == apps
+
+
+SSO_SUFFIX = re.compile(r"_[0-9a-f]{16}$")
+
+
+def expected_label(arn: str, caller_type: str) -> str:
+    """session (or user) · role, read from the ARN itself: arn:aws:sts::1:assumed-role/<role>/<session>."""
+    resource = arn.split(":", 5)[5]
+    if resource.startswith("assumed-role/"):
+        _, role, session = resource.split("/", 2)
+        return f"{session} · {SSO_SUFFIX.sub('', role)}"
+    return f"{resource.rsplit('/', 1)[-1]} · ({caller_type.replace('_', ' ')})"
+
+
+def test_callers_show_their_role_beside_the_session_name(sample: Project, built: Built) -> None:
+    rows = built.page.inside("top-callers", "g", "row")
+    labels = [e.text for e in built.page.inside("top-callers", "text", "label")]
+    types = dict(sample.query("select distinct caller_arn, caller_type from fct_daily_caller_cost"))
+    assert len(labels) == len(rows) == 10
+    for row, label in zip(rows, labels, strict=True):
+        arn = row.attrs["data-caller-arn"]
+        # two callers of the same name also show their account: "name · role (111122223333)"
+        assert label.startswith(expected_label(arn, types[arn])), (arn, label)
+    assert any("AWSReservedSSO_" in label and not SSO_SUFFIX.search(label.split(" · ")[1]) for label in labels)
+
+
+# Marts made by hand, so every expected number is worked out on paper (4 days, 1-4 Nov 2026).
+HAND_CALLERS = {
+    "chat": ("arn:aws:sts::111122223333:assumed-role/chat-role/chat-handler", "assumed_role", "chat-role"),
+    "gateway": ("arn:aws:sts::111122223333:assumed-role/llm-gateway/litellm-proxy", "assumed_role", "llm-gateway"),
+    "dev": ("arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/ana@example.com", "sso_user",
+            "AWSReservedSSO_Dev_0123456789abcdef"),
+    "indexer": ("arn:aws:iam::111122223333:user/indexer", "iam_user", None),
+}
+#   app, team, cost_center, attribution_status, attribution_source, caller, cost_usd, day of November
+HAND_ROWS = [
+    ("chat", "cx", "CC-1", "profile", "profile", "chat", 10.0, 1),
+    ("search", "kn", "CC-3", "profile", "profile", "indexer", 5.0, 2),
+    ("sales-copilot", "sales", "unattributed", "direct", "request_metadata", "gateway", 1.5, 1),
+    ("chat", "cx", "CC-1", "profile", "profile", "chat", 20.0, 3),
+    ("sales-copilot", "sales", "unattributed", "direct", "request_metadata", "gateway", 3.0, 4),
+    ("unattributed", "unattributed", "unattributed", "direct", "unattributed", "dev", 1.0, 4),
+]
+MEASURES = ("request_count bigint, input_tokens bigint, output_tokens bigint, cache_read_input_tokens bigint, "
+            "cache_write_input_tokens bigint, error_count bigint, unpriced_request_count bigint, cost_usd double")
+
+
+def hand_marts(path: Path) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.sql(f"""create table fct_daily_app_cost (app varchar, team varchar, cost_center varchar,
+            environment varchar, model_id varchar, attribution_status varchar, attribution_source varchar,
+            {MEASURES}, usage_date date)""")
+        con.sql(f"""create table fct_daily_caller_cost (account_id varchar, caller_arn varchar, caller_name varchar,
+            caller_type varchar, caller_role varchar, department varchar, model_id varchar,
+            attribution_status varchar, {MEASURES}, usage_date date)""")
+        con.sql(f"""create table fct_daily_app_caller_cost (app varchar, team varchar, attribution_source varchar,
+            caller_arn varchar, caller_name varchar, model_id varchar, {MEASURES}, usage_date date)""")
+        for app, team, center, status, source, caller, cost, day in HAND_ROWS:
+            arn, kind, role = HAND_CALLERS[caller]
+            name, date = arn.rsplit("/", 1)[-1], dt.date(2026, 11, day)
+            measures = [int(cost), int(cost) * 100, 10, 0, 0, 0, 0, cost]
+            con.execute("insert into fct_daily_app_cost values "
+                        "(?, ?, ?, 'prod', 'm1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [app, team, center, status, source, *measures, date])
+            con.execute("insert into fct_daily_caller_cost values "
+                        "('111122223333', ?, ?, ?, ?, 'x', 'm1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [arn, name, kind, role, status, *measures, date])
+            con.execute("insert into fct_daily_app_caller_cost values (?, ?, ?, ?, ?, 'm1', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [app, team, source, arn, name, *measures, date])
+    return path
+
+
+def test_report_on_marts_made_by_hand(tmp_path: Path) -> None:
+    """The last 2 days (3-4 Nov) against 1-2 Nov: numbers worked out by hand from HAND_ROWS."""
+    page = build(hand_marts(tmp_path / "hand.duckdb"), tmp_path / "cost_report.html", days=2)
+    main = page.page.one("main").attrs
+    assert (page.first, page.last) == ("2026-11-03", "2026-11-04")
+    assert float(main["data-total-cost-usd"]) == 24.0            # chat 20 + sales-copilot 3 + unattributed 1
+    assert float(main["data-previous-cost-usd"]) == 16.5         # chat 10 + search 5 + sales-copilot 1.5
+    # one meaning of app: sales-copilot (named by the trusted gateway) is an app, not unattributed spend
+    assert float(main["data-unattributed-cost-usd"]) == 1.0
+    apps = {r[0]: r for r in section_rows(page.page, "apps")}
+    assert {a: (r[2], r[4], r[5], r[6], r[7]) for a, r in apps.items()} == {
+        "chat": ("profile", "$20.00", "$10.00", "+$10.00", "+100.0%"),
+        "sales-copilot": ("request_metadata", "$3.00", "$1.50", "+$1.50", "+100.0%"),
+        "unattributed": ("unattributed", "$1.00", "$0.00", "+$1.00", "new"),
+        "search": ("profile", "$0.00", "$5.00", "-$5.00", "-100.0%"),
+    }
+    teams = {(r[0], r[1]): (r[2], r[4], r[5], r[7]) for r in section_rows(page.page, "teams")}
+    assert teams == {
+        ("cx", "CC-1"): ("chat", "$20.00", "$10.00", "+100.0%"),
+        ("sales", "unattributed"): ("sales-copilot", "$3.00", "$1.50", "+100.0%"),
+        ("unattributed", "unattributed"): ("unattributed", "$1.00", "$0.00", "new"),
+        ("kn", "CC-3"): ("", "$0.00", "$5.00", "-100.0%"),
+    }
+    card = page.page.one("div", data_metric="total_cost_usd")
+    assert any(e.text == "+45.5% vs the previous 2 days ($16.50)"  # 24 / 16.5 - 1
+               for e in page.page.all[page.page.all.index(card):][:6])
+    labels = [e.text for e in page.page.inside("top-callers", "text", "label")]
+    assert labels == ["chat-handler · chat-role", "litellm-proxy · llm-gateway", "ana@example.com · AWSReservedSSO_Dev"]
+    gateway = page.page.one("g", data_caller="litellm-proxy").attrs
+    assert gateway["data-apps"] == "sales-copilot"
+    unattributed = [r.attrs["data-caller"] for r in page.page.inside("unattributed", "g", "row")]
+    assert unattributed == ["ana@example.com"]  # not the gateway: its calls named their app

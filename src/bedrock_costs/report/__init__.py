@@ -1,10 +1,13 @@
 """Write the HTML cost report (`make report`): one self-contained file, charts as inline SVG.
 
-    bedrock-costs report [--database bedrock_costs.duckdb] [--out reports/cost_report.html]
+    bedrock-costs report [--database PATH] [--out reports/cost_report.html]
                          [--days 30] [--top 10] [--screenshot reports/cost_report.png]
 
-Reads the marts only. The budget and anomaly sections appear when their marts exist in the
-database. No JavaScript library, no CDN, no font or image from the network: the file opens offline.
+Reads the marts only, over the last --days days of data, and compares them with the previous period
+of the same length. Every section states its window; the FinOps marts that price a fixed window (or
+a month) say so. The FinOps sections appear when their marts exist in the database. No JavaScript
+library, no CDN, no font or image from the network: the file opens offline. The database is the one
+`make run` built (bedrock-costs summary --which-database) unless --database says otherwise.
 
 ``data`` reads the marts into dataclasses, ``render`` draws the page from them, and ``chromium``
 takes the screenshot; this module ties them to the command line.
@@ -13,7 +16,6 @@ takes the screenshot; this module ties them to the command line.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 from pathlib import Path
 
@@ -23,8 +25,9 @@ from bedrock_costs.cli import command_parser, run_guarded
 from bedrock_costs.errors import SetupError
 from bedrock_costs.report.chromium import chromium_binary, rendered_dom, screenshot
 from bedrock_costs.report.data import OPTIONAL_MARTS, ReportData, load
-from bedrock_costs.report.render import count, empty_page, pct, render_page
+from bedrock_costs.report.render import count, days_text, empty_page, pct, render_page, signed_pct
 from bedrock_costs.results import progress
+from bedrock_costs.summary import default_database
 from bedrock_costs.tables import money, table
 
 __all__ = [
@@ -53,9 +56,12 @@ def write_report(con: duckdb.DuckDBPyConnection, out: Path, days: int | None = 3
 
 def overview(data: ReportData, out: Path) -> str:
     """What was written, and the headline numbers as a table, for the terminal."""
-    h = data.headline
+    h, previous = data.headline, data.comparison.previous
+    change = (signed_pct(h.priced_cost_usd / h.previous_priced_cost_usd - 1) if h.previous_priced_cost_usd
+              else data.comparison.why_not or "nothing spent before")
     rows = [
         ["total cost", money(h.total_cost_usd)],
+        [f"change vs the previous {previous.days} days", change],
         ["requests", count(h.request_count)],
         ["cost per 1M tokens", money(h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens else None)],
         ["cached token share", pct(h.cached_token_share, 1)],
@@ -63,19 +69,21 @@ def overview(data: ReportData, out: Path) -> str:
         ["unpriced requests", count(h.unpriced_request_count)],
         ["optional sections", ", ".join(m.section for m in data.optional) or "none (no FinOps marts yet)"],
     ]
-    return (f"Wrote {out} ({out.stat().st_size / 1024:,.0f} KB): {data.period.first} to {data.period.last} (UTC)\n"
+    return (f"Wrote {out} ({out.stat().st_size / 1024:,.0f} KB): {days_text(data.period)}\n"
             + table(["measure", "value"], rows, {1}))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = command_parser("report", __doc__, with_common=False)
-    parser.add_argument("--database", type=Path,
-                        default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")))
+    parser.add_argument("--database", type=Path, default=None,
+                        help="the DuckDB file (default: the one `make run` builds; see bedrock-costs summary)")
     parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"))
     parser.add_argument("--days", type=int, default=30, help="last N days of data (default 30; 0 for all)")
     parser.add_argument("--top", type=int, default=10, help="callers to chart (default 10)")
     parser.add_argument("--screenshot", type=Path, help="also save a PNG of the report, with headless Chromium")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.database = args.database or default_database()
+    return args
 
 
 def run(args: argparse.Namespace) -> int:

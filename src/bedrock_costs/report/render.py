@@ -13,13 +13,18 @@ from typing import Any
 from bedrock_costs.report.data import (
     ROUTES,
     AppCache,
+    AppTeamCost,
     CallerCost,
+    Comparison,
     DailyCost,
     Headline,
     ModelCost,
     OptionalMart,
+    Period,
     ReportData,
+    TeamCost,
 )
+from bedrock_costs.summary import role_name, shortlist
 from bedrock_costs.tables import money
 
 # Column formats that the name's suffix does not tell (format_cell reads the suffix otherwise).
@@ -71,6 +76,20 @@ def nice_step(maximum: float, ticks: int = 5) -> float:
     raw = maximum / ticks
     magnitude: float = 10 ** math.floor(math.log10(raw))  # an int from 1 up, as the ticks print it
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def signed_pct(value: float | None) -> str:
+    """+12.3%, -4.0%; n/a without a comparison."""
+    return "n/a" if value is None else f"{value:+.1%}"
+
+
+def signed_money(value: float) -> str:
+    return ("-" if value < 0 else "+") + money(abs(value))
+
+
+def days_text(p: Period) -> str:
+    """01 Nov 2026 to 14 Nov 2026 (UTC, 14 days): how every section states its window."""
+    return f"{p.first:%d %b %Y} to {p.last:%d %b %Y} (UTC, {p.days} day{'s' if p.days != 1 else ''})"
 
 
 def number(value: float) -> str:
@@ -197,7 +216,8 @@ class BarRow:
     value_label: str
     tooltip: str
     data: dict[str, Any]
-    marker: float | None = None       # a tick across the row at this value (a forecast)
+    marker: float | None = None       # a tick across the row at this value (a forecast, a previous period)
+    projection: bool = True           # fill pale from the bar's end to a marker beyond it (a forecast)
 
 
 def bar_rows_chart(chart: str, rows: Sequence[BarRow], aria: str, width: int = 1200,
@@ -230,7 +250,7 @@ def bar_rows_chart(chart: str, rows: Sequence[BarRow], aria: str, width: int = 1
             x += w
         if row.marker is not None:
             mx = label_w + row.marker / top_value * plot_w
-            if mx > x + 1 and row.segments:
+            if mx > x + 1 and row.segments and row.projection:
                 parts.append(f'<rect class="projection" x="{x:.1f}" y="{y + 9}" width="{mx - x:.1f}" '
                              f'height="{row_h - 18}" fill="{row.segments[-1].color}"/>')
             parts.append(f'<line class="marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="{y + 2}" y2="{y + row_h - 2}"/>')
@@ -247,10 +267,11 @@ def bar_rows_chart(chart: str, rows: Sequence[BarRow], aria: str, width: int = 1
 
 
 def caller_label(row: CallerCost, names: Sequence[str | None]) -> str:
+    """The session (or user) name, then its role: support-chat-handler · support-chat-lambda-role;
+    the account too when two callers share a name."""
     name = row.caller_name or row.caller_arn or "(unknown)"
-    kind = (row.caller_type or "unknown").replace("_", " ")
-    account = f", {row.account_id}" if names.count(row.caller_name) > 1 else ""
-    return f"{name} ({kind}{account})"
+    account = f" ({row.account_id})" if names.count(row.caller_name) > 1 else ""
+    return f"{name} · {role_name(row.caller_role, row.caller_type)}{account}"
 
 
 def caller_rows(callers: Sequence[CallerCost]) -> list[BarRow]:
@@ -266,11 +287,20 @@ def caller_rows(callers: Sequence[CallerCost]) -> list[BarRow]:
             value += f"  +{c.unpriced_request_count:,} unpriced"
         rows.append(BarRow(
             caller_label(c, names), segments, value,
-            f"{c.caller_arn} ({c.caller_type}): {money(c.cost_usd)}, {c.request_count:,} requests",
-            {"caller": c.caller_name, "caller_arn": c.caller_arn, "cost_usd": number(c.cost_usd),
+            f"{c.caller_arn} ({c.caller_type}): {money(c.cost_usd)}, {c.request_count:,} requests; "
+            f"app: {shortlist(c.apps, 4) or 'none'}",
+            {"caller": c.caller_name, "caller_role": c.caller_role or "", "caller_arn": c.caller_arn,
+             "apps": " ".join(c.apps), "cost_usd": number(c.cost_usd),
              "profile_cost_usd": number(c.profile_cost_usd), "direct_cost_usd": number(c.direct_cost_usd),
              "unmapped_profile_cost_usd": number(c.unmapped_profile_cost_usd)}))
     return rows
+
+
+def caller_chart(chart: str, callers: Sequence[CallerCost], aria: str, **data: Any) -> str:
+    """Callers as bars split by route, labelled with their name and role (wide enough for both)."""
+    rows = caller_rows(callers)
+    longest = max((len(r.label) for r in rows), default=10)
+    return bar_rows_chart(chart, rows, aria, label_width=min(470, max(120, int(longest * 7.2) + 16)), **data)
 
 
 def route_legend(rows: Sequence[CallerCost]) -> str:
@@ -306,6 +336,59 @@ def cache_rows(apps: Sequence[AppCache]) -> list[BarRow]:
     return rows
 
 
+def team_rows(teams: Sequence[TeamCost], compared: Comparison) -> list[BarRow]:
+    """One bar per team and cost center: this period's cost; a tick at the previous period's."""
+    rows = []
+    for t in teams:
+        label = f"{t.team} · {t.cost_center or 'no cost center'}"
+        color = UNATTRIBUTED_COLOR if t.team == "unattributed" else PALETTE[0]
+        value = money(t.cost_usd)
+        if t.previous_cost_usd is not None:
+            value += f"  ({signed_pct(t.change)} vs {money(t.previous_cost_usd)})" if t.previous_cost_usd else "  (new)"
+        rows.append(BarRow(
+            label, [Segment("cost", float(t.cost_usd), color, money(t.cost_usd))], value,
+            f"{label}: {money(t.cost_usd)}; apps: {', '.join(t.apps) or 'none'}",
+            {"team": t.team, "cost_center": t.cost_center or "", "cost_usd": number(t.cost_usd),
+             "previous_cost_usd": "" if t.previous_cost_usd is None else number(t.previous_cost_usd)},
+            marker=None if t.previous_cost_usd is None else float(t.previous_cost_usd), projection=False))
+    return rows
+
+
+def comparison_note(compared: Comparison) -> str:
+    """What the change columns compare with, or why there are none."""
+    if compared.covered:
+        return f"Change against the previous {compared.previous.days} days, {days_text(compared.previous)}."
+    return f"No change shown: {compared.why_not}."
+
+
+def app_team_table(rows: Sequence[AppTeamCost], total: float) -> str:
+    return html_table(
+        ["app", "team", "attribution_source", "request_count", "cost_usd", "previous_cost_usd", "change_usd",
+         "change_pct", "cost_share"],
+        [[r.app, r.team, r.attribution_source, r.request_count, r.cost_usd, r.previous_cost_usd,
+          None if r.previous_cost_usd is None else r.cost_usd - r.previous_cost_usd, change_text(r),
+          r.cost_usd / total if total else None] for r in rows], "data",
+        headers=["app", "team", "attributed by", "requests", "cost", "previous", "change", "change %", "share"])
+
+
+def change_text(row: AppTeamCost | TeamCost) -> str:
+    if row.previous_cost_usd is None:
+        return "n/a"
+    if row.previous_cost_usd == 0:
+        return "new" if row.cost_usd else ""
+    return signed_pct(row.change)
+
+
+def team_table(rows: Sequence[TeamCost], total: float) -> str:
+    return html_table(
+        ["team", "cost_center", "apps", "request_count", "cost_usd", "previous_cost_usd", "change_usd",
+         "change_pct", "cost_share"],
+        [[r.team, r.cost_center or "", ", ".join(r.apps), r.request_count, r.cost_usd, r.previous_cost_usd,
+          None if r.previous_cost_usd is None else r.cost_usd - r.previous_cost_usd, change_text(r),
+          r.cost_usd / total if total else None] for r in rows], "data",
+        headers=["team", "cost center", "apps", "requests", "cost", "previous", "change", "change %", "share"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Optional FinOps sections: the column names are read from the table, so any shape renders.
 
@@ -321,6 +404,8 @@ def format_cell(column: str, value: Any) -> tuple[str, bool]:
         return ("yes" if value else "no"), False
     kind = COLUMN_FORMATS.get(column, "")
     if isinstance(value, (int, float)):
+        if column == "change_usd":
+            return signed_money(float(value)), True
         if column.endswith("_usd"):
             return money(float(value)), True
         if kind == "share" or column.endswith("_share"):
@@ -347,6 +432,7 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str =
         cells = []
         for column, value in zip(columns, row, strict=True):
             content, right = format_cell(column, value)
+            right = right or column in RIGHT_ALIGNED_TEXT
             klass = "num" if right else "prose" if column in PROSE_COLUMNS else ""
             cells.append(f'<td class="{klass}">{esc(content)}</td>' if klass else f"<td>{esc(content)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
@@ -354,6 +440,7 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str =
 
 
 NUMERIC_SUFFIXES = ("_usd", "_count", "_tokens", "_share", "_ratio", "_pct")
+RIGHT_ALIGNED_TEXT = {"change_pct"}  # numbers already written as text (+12.3%, new, n/a)
 PROSE_COLUMNS = {"description", "alternative_note"}
 
 
@@ -390,17 +477,38 @@ def budget_chart(mart: OptionalMart) -> str:
                              scale_max=scale, reference=(1.0, "budget")))
 
 
-def optional_section(mart: OptionalMart) -> str:
+def optional_section(mart: OptionalMart, period: Period, data_first: dt.date | None = None) -> str:
     spec = mart.spec
-    note = f" ({esc(mart.note)})" if mart.note else ""
-    intro = f'<p class="muted">{esc(spec.blurb)} From <code>{esc(mart.name)}</code>{note}.</p>'
+    intro = f'<p class="muted">{esc(spec.blurb)} From <code>{esc(mart.name)}</code>.</p>'
     if not mart.rows:
-        body = f'<p class="muted">No rows in {esc(mart.name)}{note}.</p>'
+        body = f'<p class="muted">No rows in {esc(mart.name)} for this window.</p>'
     else:
         chart = budget_chart(mart) if spec.section == "budgets" else ""
         body = chart + html_table(mart.shown, [[r[c] for c in mart.shown] for r in mart.rows], "data")
-    return (f'<section data-section="{spec.section}" data-source="{esc(mart.name)}" data-rows="{len(mart.rows)}">'
-            f"<h2>{esc(spec.title)}</h2>{intro}{body}</section>")
+    # a period-scoped mart without window columns (anomalies) still says which days it scores
+    own = mart.window != period or (spec.scope == "period" and not mart.has_window_columns)
+    return section(spec.section, spec.title, mart.window, intro + body, spec.why if own else "", data_first,
+                   source=mart.name, rows=len(mart.rows))
+
+
+def window_line(window: Period | None, why: str = "", data_first: dt.date | None = None) -> str:
+    """The days a section covers, first thing under its title; when the data starts later, from when;
+    and why they are not the report's."""
+    days = days_text(window) if window else "the mart's own window (it has no window columns)"
+    if window and data_first and window.first < data_first <= window.last:
+        days += f", data from {data_first:%d %b %Y}"
+    reason = f' <span class="why">{esc(why)}.</span>' if why else ""
+    return f'<p class="window"><b>{esc(days)}</b>{reason}</p>'
+
+
+def section(name: str, title: str, window: Period | None, body: str, why: str = "",
+            data_first: dt.date | None = None, **data: Any) -> str:
+    """A titled section that states its window, in data-window-* attributes and in words."""
+    attributes = {"section": name, **data}
+    if window:
+        attributes |= {"window_start": window.first.isoformat(), "window_end": window.last.isoformat()}
+    attrs = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in attributes.items())
+    return f"<section{attrs}><h2>{esc(title)}</h2>{window_line(window, why, data_first)}{body}</section>"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,6 +551,8 @@ table.data td.prose { white-space: normal; min-width: 280px; }
 table.data th { color: #59636e; font-weight: 600; }
 table.data th.num { text-align: right; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
+p.window { margin: 0 0 4px; font-size: 13px; }
+p.window .why { color: #59636e; font-weight: normal; }
 .alert { background: #fff8e5; border: 1px solid #d4a72c; border-radius: 8px; padding: 10px 14px; margin: 0 0 16px; }
 footer { color: #59636e; font-size: 12px; }
 """  # noqa: E501 (one CSS rule a line)
@@ -471,16 +581,25 @@ def card(key: str, value: str, sub: str = "", warn: bool = False, **data: Any) -
             f'<div class="v">{esc(value)}</div><div class="s">{esc(sub)}</div></div>')
 
 
-def cards(h: Headline) -> str:
+def cards(h: Headline, compared: Comparison) -> str:
     total = h.total_cost_usd
     cost_text = money(total) if total is not None else money(h.priced_cost_usd)
-    cost_sub = ("at list price" if total is not None
-                else f"priced part only: {h.unpriced_request_count:,} requests unpriced")
+    previous = h.previous_priced_cost_usd
+    if total is None:
+        cost_sub = f"priced part only: {h.unpriced_request_count:,} requests unpriced"
+    elif previous:
+        cost_sub = f"{signed_pct(h.priced_cost_usd / previous - 1)} vs the previous {compared.previous.days} days " \
+                   f"({money(previous)})"
+    elif previous is not None:
+        cost_sub = f"nothing spent in the previous {compared.previous.days} days"
+    else:
+        cost_sub = f"at list price; no previous {compared.previous.days} days in the data"
     per_m = h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens and total is not None else None
     per_req = h.priced_cost_usd / h.request_count if h.request_count and total is not None else None
     unattributed_share = h.unattributed_cost_usd / h.priced_cost_usd if h.priced_cost_usd else 0.0
     return '<div class="cards">' + "".join([
-        card("Total cost", cost_text, cost_sub, warn=total is None, metric="total_cost_usd"),
+        card("Total cost", cost_text, cost_sub, warn=total is None, metric="total_cost_usd",
+             previous_cost_usd="" if previous is None else number(previous)),
         card("Requests", count(h.request_count), f"{h.error_count:,} failed", metric="request_count"),
         card("Tokens", compact(h.total_tokens), f"{compact(h.input_tokens)} in, {compact(h.output_tokens)} out",
              metric="total_tokens"),
@@ -488,7 +607,8 @@ def cards(h: Headline) -> str:
         card("Cost per request", money(per_req), "failed requests included", metric="cost_per_request"),
         card("Cached token share", pct(h.cached_token_share, 1), "of input tokens read from the prompt cache",
              metric="cached_token_share"),
-        card("Unattributed spend", money(h.unattributed_cost_usd), f"{unattributed_share:.1%} of spend: no app owns it",
+        card("Unattributed spend", money(h.unattributed_cost_usd),
+             f"{unattributed_share:.1%} of spend: no profile, no trusted gateway named an app",
              warn=unattributed_share > 0.2, metric="unattributed_cost_usd"),
         card("Unpriced requests", count(h.unpriced_request_count),
              "add their prices to model_pricing.csv" if h.unpriced_request_count else "every request has a price",
@@ -504,11 +624,14 @@ def unattributed_split(h: Headline) -> str:
 
 
 def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> str:
-    h, p = data.headline, data.period
+    h, p, compared = data.headline, data.period, data.comparison
     root_data = {
         "period_start": p.first.isoformat(), "period_end": p.last.isoformat(),
+        "previous_start": compared.previous.first.isoformat(), "previous_end": compared.previous.last.isoformat(),
         "total_cost_usd": "" if h.total_cost_usd is None else number(h.total_cost_usd),
-        "priced_cost_usd": number(h.priced_cost_usd), "request_count": h.request_count,
+        "priced_cost_usd": number(h.priced_cost_usd),
+        "previous_cost_usd": "" if h.previous_priced_cost_usd is None else number(h.previous_priced_cost_usd),
+        "request_count": h.request_count,
         "unpriced_request_count": h.unpriced_request_count, "total_tokens": h.total_tokens,
         "cached_token_share": "" if h.cached_token_share is None else number(h.cached_token_share),
         "unattributed_cost_usd": number(h.unattributed_cost_usd),
@@ -519,16 +642,36 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
     if h.unpriced_request_count:
         sections.append(f'<div class="alert"><b>{h.unpriced_request_count:,} requests have no price.</b> Costs below '
                         "leave them out; add their models to seeds/model_pricing.csv and rebuild.</div>")
-    sections.append(
-        '<section data-section="daily"><h2>Daily cost by app</h2>'
-        f'<p class="muted">Stacked per UTC day; the total is printed above each bar. '
-        f'<b>unattributed</b> is spend no app profile carries.</p>{stacked_daily_chart(data.daily)}</section>')
-    sections.append(
-        f'<section data-section="callers"><h2>Top {len(data.callers)} callers</h2>'
-        '<p class="muted">IAM identities by cost, split by how they called: through an application inference '
-        f'profile, or directly with a model id.</p>{route_legend(data.callers)}'
-        + bar_rows_chart("top-callers", caller_rows(data.callers), "Top callers, direct versus via profile")
-        + "</section>")
+    sections.append(section(
+        "daily", "Daily cost by app", p,
+        '<p class="muted">Stacked per UTC day; the total is printed above each bar. '
+        "<b>unattributed</b> is spend that no mapped application profile and no trusted gateway's "
+        f"requestMetadata assigns to an app.</p>{stacked_daily_chart(data.daily)}"))
+    app_total = sum(r.cost_usd for r in data.app_teams)
+    sections.append(section(
+        "apps", "Cost by app and team", p,
+        '<p class="muted">Each app, its team and how the app was attributed: <b>profile</b> (a mapped '
+        "application profile's tags), <b>request_metadata</b> (the app a trusted gateway named) or "
+        f"<b>unattributed</b>. {esc(comparison_note(compared))}</p>"
+        + app_team_table(data.app_teams, app_total),
+        compared_start=compared.previous.first.isoformat() if compared.covered else ""))
+    team_total = sum(t.cost_usd for t in data.teams)
+    legend_html = legend([("this period", PALETTE[0])]) + (
+        '<p class="muted">The black tick: the previous period\'s cost.</p>' if compared.covered else "")
+    sections.append(section(
+        "teams", "Cost by team and cost center", p,
+        f'<p class="muted">Teams and cost centers by the same attribution as apps. {esc(comparison_note(compared))}'
+        f"</p>{legend_html}"
+        + bar_rows_chart("team-cost", team_rows(data.teams, compared), "Cost per team and cost center",
+                         scale_max=max([max(t.cost_usd, t.previous_cost_usd or 0) for t in data.teams] or [1.0]),
+                         total_cost_usd=number(team_total))
+        + team_table(data.teams, team_total)))
+    sections.append(section(
+        "callers", f"Top {len(data.callers)} callers", p,
+        '<p class="muted">IAM identities by cost, each with its role, split by how they called: through an '
+        "application inference profile, or directly with a model id. Hover for the apps their spend went to.</p>"
+        + route_legend(data.callers)
+        + caller_chart("top-callers", data.callers, "Top callers, direct versus via profile")))
     model_total = sum(m.cost_usd for m in data.models)
     model_table = html_table(
         ["model_id", "request_count", "cost_usd", "cost_per_1m_tokens_usd", "cached_token_share"],
@@ -539,42 +682,40 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
         headers=["model", "requests", "cost", "cost per 1M tokens", "cached token share"])
     sections.append(
         '<div class="grid2">'
-        '<section data-section="models"><h2>Model mix</h2>'
-        '<p class="muted">Cost per model and its share of the total.</p>'
-        + bar_rows_chart("model-mix", model_rows(data.models, model_total), "Cost per model", width=600,
-                         total_cost_usd=number(model_total))
-        + "</section>"
-        '<section data-section="cache"><h2>Cache share by app</h2><p class="muted">Share of input tokens read from '
-        'the prompt cache (billed at a fraction of the input rate). '
-        f'Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>'
-        + bar_rows_chart("cache-share", cache_rows(data.cache_by_app), "Cached token share per app", width=600,
-                         scale_max=1.0)
-        + "</section></div>")
+        + section("models", "Model mix", p, '<p class="muted">Cost per model and its share of the total.</p>'
+                  + bar_rows_chart("model-mix", model_rows(data.models, model_total), "Cost per model", width=600,
+                                   total_cost_usd=number(model_total)))
+        + section("cache", "Cache share by app", p,
+                  '<p class="muted">Share of input tokens read from the prompt cache (billed at a fraction of the '
+                  f"input rate). Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>"
+                  + bar_rows_chart("cache-share", cache_rows(data.cache_by_app), "Cached token share per app",
+                                   width=600, scale_max=1.0))
+        + "</div>")
     unattributed_total = h.unattributed_cost_usd
     if data.unattributed_callers and unattributed_total > 0:
-        body = route_legend(data.unattributed_callers) + bar_rows_chart(
-            "unattributed", caller_rows(data.unattributed_callers), "Unattributed spend by caller",
+        body = route_legend(data.unattributed_callers) + caller_chart(
+            "unattributed", data.unattributed_callers, "Unattributed spend by caller",
             total_cost_usd=number(unattributed_total))
     else:
-        body = '<p class="muted">None: every request went through a mapped application profile.</p>'
-    sections.append(
-        f'<section data-section="unattributed"><h2>Unattributed spend: {esc(money(unattributed_total))}</h2>'
-        f'<p class="muted">{unattributed_split(h)} Give these callers an application profile to attribute it.</p>'
-        f"{body}</section>")
-    sections.extend(optional_section(m) for m in data.optional)
-    sections.append('<section data-section="model-table"><h2>Models in detail</h2>' + model_table + "</section>")
-    period_text = f"{p.first:%d %b %Y} to {p.last:%d %b %Y} (UTC), {p.days} day{'s' if p.days != 1 else ''}"
+        body = '<p class="muted">None: every request was attributed to an app.</p>'
+    sections.append(section(
+        "unattributed", f"Unattributed spend: {money(unattributed_total)}", p,
+        f'<p class="muted">The app <b>unattributed</b>: {esc(unattributed_split(h))} Give these callers an '
+        "application profile, or route them through a trusted gateway that names the app.</p>" + body))
+    sections.extend(optional_section(m, p, compared.data_first) for m in data.optional)
+    sections.append(section("model-table", "Models in detail", p, model_table))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head>"
         f'<body><main id="report"{attributes}>'
-        f"<header><h1>{esc(title)}</h1><p class=\"muted\">{esc(period_text)}, at list price, from the dbt marts.</p>"
-        "</header>"
-        f"{cards(h)}{''.join(sections)}"
+        f"<header><h1>{esc(title)}</h1><p class=\"muted\">{esc(days_text(p))}, at list price, from the dbt marts."
+        " Sections with another window say so under their title.</p></header>"
+        f"{cards(h, compared)}{''.join(sections)}"
         f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by bedrock-costs report from fct_daily_app_cost, "
-        "fct_daily_caller_cost" + "".join(f", {esc(m.name)}" for m in data.optional) + ".</footer>"
+        "fct_daily_caller_cost, fct_daily_app_caller_cost" + "".join(f", {esc(m.name)}" for m in data.optional)
+        + ".</footer>"
         f"</main><script>{RENDER_CHECK}</script></body></html>\n"
     )
 
