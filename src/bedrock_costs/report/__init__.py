@@ -77,7 +77,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = command_parser("report", __doc__, with_common=False)
     parser.add_argument("--database", type=Path, default=None,
                         help="the DuckDB file (default: the one `make run` builds; see bedrock-costs summary)")
-    parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"))
+    parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"),
+                        help="the HTML file to write (default reports/cost_report.html)")
     parser.add_argument("--days", type=int, default=30, help="last N days of data (default 30; 0 for all)")
     parser.add_argument("--top", type=int, default=10, help="callers to chart (default 10)")
     parser.add_argument("--screenshot", type=Path, help="also save a PNG of the report, with headless Chromium")
