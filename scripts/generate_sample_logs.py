@@ -31,6 +31,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -81,6 +82,11 @@ NOVA_LITE = "amazon.nova-lite-v1:0"
 NOVA_PRO = "amazon.nova-pro-v1:0"
 TITAN_EMBED = "amazon.titan-embed-text-v2:0"
 LLAMA_33 = "meta.llama3-3-70b-instruct-v1:0"
+# newer ids come without the '-v1:0' suffix
+OPUS_46 = "anthropic.claude-opus-4-6-v1"
+OPUS_47 = "anthropic.claude-opus-4-7"
+SONNET_46 = "anthropic.claude-sonnet-4-6"
+GOV = "777788889999"  # a GovCloud account (partition aws-us-gov)
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,10 @@ class Workload:
     embedding: bool = False
     metadata: tuple[dict[str, str], ...] = field(default_factory=tuple)
     error_share: float = 0.01
+    # the caller is a gateway listed in bedrock_costs_trusted_metadata_callers: its requestMetadata
+    # app and team attribute the call (a profile's tags would still win)
+    metadata_trusted: bool = False
+    long_context_share: float = 0.0  # share of calls sending more than 200K input tokens
 
 
 def sso(account: str, permission_set: str, suffix: str, user: str) -> str:
@@ -177,11 +187,11 @@ def workloads() -> tuple[Workload, ...]:
     p = {profile.name: profile for profile in profiles()}
     streaming = ("ConverseStream", "Converse", "InvokeModelWithResponseStream")
     gateway_users = tuple(
-        {"user": user, "app": app, "tenant": tenant}
-        for user, app, tenant in [
-            ("u-1042", "sales-copilot", "acme"),
-            ("u-2077", "sales-copilot", "globex"),
-            ("u-3100", "hr-bot", "internal"),
+        {"user": user, "app": app, "team": team, "tenant": tenant}
+        for user, app, team, tenant in [
+            ("u-1042", "sales-copilot", "sales", "acme"),
+            ("u-2077", "sales-copilot", "sales", "globex"),
+            ("u-3100", "hr-bot", "people", "internal"),
         ]
     )
     return (
@@ -203,7 +213,7 @@ def workloads() -> tuple[Workload, ...]:
                  (ModelChoice(f"us.{SONNET_45}", SONNET_45, "geo", "us", 3),
                   ModelChoice(f"global.{HAIKU_45}", HAIKU_45, "global", "global", 2)),
                  ("Converse", "ConverseStream"), input_median=1200, output_median=400,
-                 cache_share=0.2, metadata=gateway_users),
+                 cache_share=0.2, metadata=gateway_users, metadata_trusted=True),
         Workload("eu-assistant", 8, PROD, "eu-west-1",
                  (role(PROD, "eu-assistant-api", "eu-assistant-api"),),
                  via(p["eu-assistant"]), streaming, "eu-assistant", "emea-sales", 1500, 300, 0.4),
@@ -215,12 +225,17 @@ def workloads() -> tuple[Workload, ...]:
                  (sso(PROD, "DataScientist", "3f9c2a1b7e5d4c60", "maria.garcia@example.com"),),
                  (ModelChoice(f"us.{OPUS_45}", OPUS_45, "geo", "us", 3),
                   ModelChoice(f"global.{SONNET_4}", SONNET_4, "global", "global", 2),
-                  ModelChoice(HAIKU_35, HAIKU_35, "in_region", None, 1)),
+                  ModelChoice(HAIKU_35, HAIKU_35, "in_region", None, 1),
+                  ModelChoice(SONNET_46, SONNET_46, "in_region", None, 1),
+                  ModelChoice(f"global.{SONNET_46}", SONNET_46, "global", "global", 1)),
                  ("Converse", "ConverseStream", "InvokeModel"), input_median=3000, output_median=900,
                  cache_share=0.3),
         Workload("li-direct", 3, PROD, "us-east-1",
                  (sso(PROD, "Developer", "8a7b6c5d4e3f2a10", "li.wei@example.com"),),
                  (ModelChoice(f"global.{SONNET_45}", SONNET_45, "global", "global", 3),
+                  ModelChoice(f"us.{OPUS_47}", OPUS_47, "geo", "us", 0.3),
+                  ModelChoice(system_profile_arn("us-east-1", PROD, f"global.{OPUS_46}"), OPUS_46, "global",
+                              "global", 0.3),
                   ModelChoice(NOVA_LITE, NOVA_LITE, "in_region", None, 1),
                   ModelChoice(foundation_model_arn("us-east-1", SONNET_45), SONNET_45, "in_region",
                               None, 1)),
@@ -250,13 +265,47 @@ def workloads() -> tuple[Workload, ...]:
         Workload("partner-apac", 0.7, PROD, "ap-southeast-2",
                  ("arn:aws:sts::111122223333:federated-user/partner-bob",),
                  (ModelChoice(system_profile_arn("ap-southeast-2", PROD, f"apac.{SONNET_4}"), SONNET_4,
-                              "geo", "apac"),),
+                              "geo", "apac", 2),
+                  ModelChoice(NOVA_LITE, NOVA_LITE, "in_region", None, 1)),
                  ("Converse",), input_median=1000, output_median=400),
+        Workload("gov-analyst", 0.4, GOV, "us-gov-west-1",
+                 (f"arn:aws-us-gov:iam::{GOV}:user/gov-analyst",),
+                 (ModelChoice(SONNET_45, SONNET_45, "in_region"),),
+                 ("Converse",), input_median=1500, output_median=400),
         Workload("root-oops", 0.1, SANDBOX, "us-east-1",
                  ("arn:aws:iam::444455556666:root",),
                  (ModelChoice(NOVA_LITE, NOVA_LITE, "in_region"),),
                  ("Converse",), input_median=200, output_median=100),
     )
+
+
+def planted_workloads() -> dict[str, Workload]:
+    """Traffic planted on the last generated day, for the anomaly detection to find: a runaway loop
+    in code-review at night (01:00-03:00 UTC, about $40 on top of its usual spend) and a caller's
+    first direct calls to Claude Opus 4.6 (10:00-12:00 UTC)."""
+    p = {profile.name: profile for profile in profiles()}
+    return {
+        "runaway-loop": Workload(
+            "runaway-loop", 0, PROD, "us-east-1", (role(PROD, "code-review-ecs-task", "8f14e45fceea167a"),),
+            via(p["code-review-bot"]), ("InvokeModel",), "code-review", "platform", 40_000, 1_200,
+            error_share=0.0),
+        "new-opus-spender": Workload(
+            "new-opus-spender", 0, PROD, "us-east-1",
+            (sso(PROD, "DataScientist", "3f9c2a1b7e5d4c60", "sam.patel@example.com"),),
+            (ModelChoice(f"global.{OPUS_46}", OPUS_46, "global", "global"),), ("Converse",),
+            input_median=4_000, output_median=1_200, error_share=0.0),
+        # planted on the first day instead: a long document sent to Sonnet 4.5 through global., above
+        # the 200K long-context tier, priced whole at the long-context rates
+        "long-context": Workload(
+            "long-context", 0, PROD, "us-east-1", (sso(PROD, "Developer", "8a7b6c5d4e3f2a10", "li.wei@example.com"),),
+            (ModelChoice(f"global.{SONNET_45}", SONNET_45, "global", "global"),), ("Converse",),
+            input_median=2_500, output_median=700, error_share=0.0, long_context_share=1.0),
+    }
+
+
+# (hour of the day, calls): the loop and the new spender on the last day, the long requests on the first
+PLANTED_HOURS = {"runaway-loop": ((1, 300), (2, 300)), "new-opus-spender": ((10, 20), (11, 20))}
+FIRST_DAY_PLANTED_HOURS = {"long-context": ((12, 3),)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,6 +314,8 @@ def workloads() -> tuple[Workload, ...]:
 
 @dataclass(frozen=True)
 class Price:
+    region_pattern: str  # SQL LIKE pattern on the region the call was made in
+    above_input_tokens: int  # the tier: applies above this many input + cache tokens (0: standard)
     effective_from: datetime
     effective_to: datetime | None
     rates: tuple[float | None, float | None, float | None, float | None]  # input, output, cache read, cache write
@@ -282,6 +333,8 @@ def load_prices(path: Path) -> dict[tuple[str, str], list[Price]]:
         for row in csv.DictReader(handle):
             prices[(row["model_id"], row["price_scope"])].append(
                 Price(
+                    row.get("region_pattern") or "%",
+                    int(row.get("above_input_tokens") or 0),
                     ts(row["effective_from"]) or datetime.min,
                     ts(row["effective_to"]),
                     (num(row["input_usd_per_mtok"]), num(row["output_usd_per_mtok"]),
@@ -291,21 +344,58 @@ def load_prices(path: Path) -> dict[tuple[str, str], list[Price]]:
     return dict(prices)
 
 
-def cost_of(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str, at: datetime,
+def like(value: str, pattern: str) -> bool:
+    """SQL LIKE with % only (the catalog's region patterns)."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("%")), value) is not None
+
+
+def cost_of(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str, region: str, at: datetime,
             tokens: tuple[int, int, int, int]) -> float | None:
     """The expected cost of one call, or None when it cannot be priced."""
+    parts = cost_parts(prices, canonical, scope, region, at, tokens)
+    return None if parts is None else sum(parts)
+
+
+def cost_parts(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str, region: str, at: datetime,
+               tokens: tuple[int, int, int, int]) -> tuple[float, float, float, float] | None:
+    """The expected cost of each token kind (input, output, cache read, cache write) of one call,
+    or None when it cannot be priced. The longest region pattern that matches the call's region
+    wins; the whole request is priced at the tier its input, cache read and cache write tokens
+    together fall in."""
     naive = at.replace(tzinfo=None)
-    for price in prices.get((canonical, scope), []):
+    rows = [price for price in prices.get((canonical, scope), []) if like(region, price.region_pattern)]
+    if not rows:
+        return None
+    longest = max(len(price.region_pattern) for price in rows)
+    rows = [price for price in rows if len(price.region_pattern) == longest]
+    total_input = tokens[0] + tokens[2] + tokens[3]
+    tiers = [price.above_input_tokens for price in rows if price.above_input_tokens == 0
+             or total_input > price.above_input_tokens]
+    if not tiers:
+        return None
+    tier = max(tiers)
+    for price in rows:
+        if price.above_input_tokens != tier:
+            continue
         if price.effective_from <= naive and (price.effective_to is None or naive < price.effective_to):
-            total = 0.0
+            costs = []
             for count, rate in zip(tokens, price.rates):
                 if count == 0:
+                    costs.append(0.0)
                     continue
                 if rate is None:
                     return None
-                total += count * rate / 1e6
-            return total
+                costs.append(count * rate / 1e6)
+            return (costs[0], costs[1], costs[2], costs[3])
     return None
+
+
+def context_tier(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str,
+                 tokens: tuple[int, int, int, int]) -> str:
+    """'long_context' when the call's input, cache read and cache write exceed a tier of its model."""
+    total_input = tokens[0] + tokens[2] + tokens[3]
+    tiers = {price.above_input_tokens for price in prices.get((canonical, scope), []) if price.above_input_tokens}
+    return "long_context" if any(total_input > tier for tier in tiers) else "standard"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,8 +484,15 @@ class Call:
     team: str
     caller: str
     canonical: str
+    scope: str
+    profile_arn: str  # the application profile the call went through, '' when none
+    tier: str  # standard | long_context
     tokens: tuple[int, int, int, int]
-    cost: float | None
+    parts: tuple[float, float, float, float] | None  # cost per token kind; None when unpriced
+
+    @property
+    def cost(self) -> float | None:
+        return None if self.parts is None else sum(self.parts)
 
 
 def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict) -> Call:
@@ -413,6 +510,8 @@ def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict
         else:
             cache_write = lognormal_int(rng, workload.input_median * 2, 0.5)
         tokens_in = max(1, tokens_in // 5)
+    if workload.long_context_share and rng.random() < workload.long_context_share:
+        tokens_in = rng.randint(210_000, 320_000)  # a long document: above the 200K long-context tier
     error_code = None
     if errored:
         error_code = rng.choice(["ThrottlingException", "ModelStreamErrorException", "ValidationException"])
@@ -454,8 +553,12 @@ def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict
     ]
     if choice.pool:
         fields.append(f'"inferenceRegion":"{rng.choice(INFERENCE_POOLS[choice.pool])}"')
+    app, team = workload.app, workload.team
     if workload.metadata:
-        fields.append(f'"requestMetadata":{metadata_json(tuple(rng.choice(workload.metadata).items()))}')
+        metadata = rng.choice(workload.metadata)
+        fields.append(f'"requestMetadata":{metadata_json(tuple(metadata.items()))}')
+        if workload.metadata_trusted and workload.app == "unattributed" and metadata.get("app"):
+            app, team = metadata["app"], metadata.get("team", "unattributed")
     if error_code:
         fields.append(f'"errorCode":"{error_code}"')
     if rng.random() < SHUFFLE_SHARE:
@@ -469,12 +572,15 @@ def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict
         region=workload.region,
         request_id=rid,
         offload=offload,
-        app=workload.app,
-        team=workload.team,
+        app=app,
+        team=team,
         caller=caller,
         canonical=choice.canonical,
+        scope=choice.scope,
+        profile_arn=choice.model_id if ":application-inference-profile/" in choice.model_id else "",
+        tier=context_tier(prices, choice.canonical, choice.scope, tokens),
         tokens=tokens,
-        cost=cost_of(prices, choice.canonical, choice.scope, at, tokens),
+        parts=cost_parts(prices, choice.canonical, choice.scope, workload.region, at, tokens),
     )
 
 
@@ -506,20 +612,32 @@ class HourTask:
     seed: int
     out: str
     pricing: str
+    planted: tuple[tuple[str, int], ...] = ()  # (planted workload name, calls) added to this hour
+
+
+# usage_hourly's key: the grain a bill (CUR) line can be matched at, plus app, caller and profile
+HOURLY_KEYS = ["hour_start", "account_id", "aws_region", "model_id", "price_scope", "context_tier", "app",
+               "caller_arn", "profile_arn"]
+HOURLY_MEASURES = ["request_count", "input_tokens", "output_tokens", "cache_read_input_tokens",
+                   "cache_write_input_tokens", "input_cost_usd", "output_cost_usd", "cache_read_cost_usd",
+                   "cache_write_cost_usd", "unpriced_request_count"]
 
 
 @dataclass
 class Truth:
-    """Aggregates of what was generated, keyed by (usage_date, app, team) and (usage_date, caller)."""
+    """Aggregates of what was generated, keyed by (usage_date, app, team), (usage_date, caller) and
+    by hour at the bill's grain (usage_hourly), plus the planted anomalies."""
 
     app_daily: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
     caller_daily: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    usage_hourly: dict[tuple[str, ...], list[float]] = field(default_factory=dict)
+    planted: dict[str, list[float]] = field(default_factory=dict)  # workload -> [calls, cost]
     raw_lines: int = 0
     files: int = 0
     duplicates: int = 0
     late_records: int = 0
 
-    def add(self, call: Call) -> None:
+    def add(self, call: Call, planted: str | None = None) -> None:
         day = call.at.date().isoformat()
         for key, table in (((day, call.app, call.team), self.app_daily), ((day, call.caller), self.caller_daily)):
             row = table.setdefault(key, [0, 0, 0, 0, 0, 0.0, 0])
@@ -530,9 +648,26 @@ class Truth:
                 row[6] += 1
             else:
                 row[5] += call.cost
+        hour = call.at.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:00:00Z")
+        key = (hour, call.account, call.region, call.canonical, call.scope, call.tier, call.app, call.caller,
+               call.profile_arn)
+        hourly = self.usage_hourly.setdefault(key, [0] * 5 + [0.0] * 4 + [0])
+        hourly[0] += 1
+        for i, count in enumerate(call.tokens):
+            hourly[1 + i] += count
+        if call.parts is None:
+            hourly[9] += 1
+        else:
+            for i, part in enumerate(call.parts):
+                hourly[5 + i] += part
+        if planted:
+            mine = self.planted.setdefault(planted, [0, 0.0])
+            mine[0] += 1
+            mine[1] += call.cost or 0.0
 
     def merge(self, other: "Truth") -> None:
-        for mine, theirs in ((self.app_daily, other.app_daily), (self.caller_daily, other.caller_daily)):
+        for mine, theirs in ((self.app_daily, other.app_daily), (self.caller_daily, other.caller_daily),
+                             (self.usage_hourly, other.usage_hourly), (self.planted, other.planted)):
             for key, row in theirs.items():
                 if key in mine:
                     mine[key] = [a + b for a, b in zip(mine[key], row)]
@@ -554,11 +689,14 @@ def generate_hour(task: HourTask) -> Truth:
     truth = Truth()
     # (account, region, folder hour, redelivery) -> lines
     batches: dict[tuple[str, str, datetime, bool], list[str]] = defaultdict(list)
-    for _ in range(task.records):
-        workload = rng.choices(loads, weights=weights)[0]
+    planted = planted_workloads()
+    draws = [(None, None)] * task.records + [(name, planted[name]) for name, calls in task.planted
+                                             for _ in range(calls)]
+    for planted_name, planted_workload in draws:
+        workload = planted_workload or rng.choices(loads, weights=weights)[0]
         at = task.hour + timedelta(seconds=rng.random() * 3600)
         call = make_call(rng, workload, at, prices)
-        truth.add(call)
+        truth.add(call, planted_name)
         folder_hour = task.hour
         if (3600 - (at - task.hour).total_seconds()) < LATE_WINDOW_SECONDS and rng.random() < LATE_SHARE:
             folder_hour = task.hour + timedelta(hours=1)  # delivered late, into the next hour's folder
@@ -640,14 +778,74 @@ def write_ground_truth(out: Path, truth: Truth, days: set[str]) -> None:
             writer = csv.DictWriter(handle, fieldnames=keys + measures)
             writer.writeheader()
             writer.writerows(rows)
+    # the calls per hour at the grain a bill line can be matched at (the CUR export is made from it)
+    path = folder / "usage_hourly.csv"
+    kept = []
+    if path.exists():
+        with path.open(newline="") as handle:
+            kept = [row for row in csv.DictReader(handle) if row["hour_start"][:10] not in days]
+    hourly_rows = kept + [
+        dict(zip(HOURLY_KEYS + HOURLY_MEASURES,
+                 [*key, *[int(v) for v in row[:5]], *[repr(v) for v in row[5:9]], int(row[9])]))
+        for key, row in truth.usage_hourly.items()
+    ]
+    hourly_rows.sort(key=lambda r: tuple(r[k] for k in HOURLY_KEYS))
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HOURLY_KEYS + HOURLY_MEASURES)
+        writer.writeheader()
+        writer.writerows(hourly_rows)
+
+
+def write_planted_truth(out: Path, truth: Truth, last_day: date) -> None:
+    """What was planted on the last day, for the anomaly tests: the loop's window and cost, and the
+    new spender's first call and cost. The anomaly mart reports an entity's whole spend in its
+    spike hours, so the app's and caller's total cost in the loop hours is given too."""
+    loop = planted_workloads()["runaway-loop"]
+    spender = planted_workloads()["new-opus-spender"]
+    day = last_day.isoformat()
+    loop_hours = {f"{day}T{hour:02d}:00:00Z" for hour, _ in PLANTED_HOURS["runaway-loop"]}
+
+    def spend(column: str, value: str, hours: set[str]) -> float:
+        return sum(sum(row[5:9]) for key, row in truth.usage_hourly.items()
+                   if key[0] in hours and key[HOURLY_KEYS.index(column)] == value)
+
+    first, last = PLANTED_HOURS["runaway-loop"][0][0], PLANTED_HOURS["runaway-loop"][-1][0] + 1
+    spender_first = PLANTED_HOURS["new-opus-spender"][0][0]
+    planted = {
+        "runaway_loop": {
+            "app": loop.app, "caller_arn": loop.callers[0], "model_id": loop.models[0].canonical,
+            "started_at": f"{day}T{first:02d}:00:00Z", "ended_at": f"{day}T{last:02d}:00:00Z",
+            "loop_requests": truth.planted.get("runaway-loop", [0, 0.0])[0],
+            "loop_cost_usd": truth.planted.get("runaway-loop", [0, 0.0])[1],
+            "app_cost_usd_in_window": spend("app", loop.app, loop_hours),
+            "caller_cost_usd_in_window": spend("caller_arn", loop.callers[0], loop_hours),
+        },
+        "new_spender": {
+            "caller_arn": spender.callers[0], "model_id": spender.models[0].canonical,
+            "price_scope": spender.models[0].scope, "first_hour": f"{day}T{spender_first:02d}:00:00Z",
+            "requests": truth.planted.get("new-opus-spender", [0, 0.0])[0],
+            "cost_usd": truth.planted.get("new-opus-spender", [0, 0.0])[1],
+        },
+    }
+    folder = out / "ground_truth"
+    (folder / f"planted_{day}.json").write_text(json.dumps(planted, indent=2) + "\n")
 
 
 def generate(records: int, days: int, start: date, seed: int, out: Path, pricing: Path,
-             workers: int, progress: bool = True) -> Truth:
+             workers: int, progress: bool = True, plant: bool = True) -> Truth:
     hours = [datetime(start.year, start.month, start.day, tzinfo=timezone.utc) + timedelta(hours=h)
              for h in range(days * 24)]
     counts = split_records(records, hour_weights(hours))
-    tasks = [HourTask(hour, count, seed, str(out), str(pricing)) for hour, count in zip(hours, counts) if count]
+    last_day = start + timedelta(days=days - 1)
+    planted: dict[datetime, list[tuple[str, int]]] = defaultdict(list)
+    if plant:
+        for day, schedules in ((last_day, PLANTED_HOURS), (start, FIRST_DAY_PLANTED_HOURS)):
+            for name, schedule in schedules.items():
+                for hour_of_day, calls in schedule:
+                    planted[datetime(day.year, day.month, day.day, hour_of_day, tzinfo=timezone.utc)].append(
+                        (name, calls))
+    tasks = [HourTask(hour, count, seed, str(out), str(pricing), tuple(planted.get(hour, ())))
+             for hour, count in zip(hours, counts) if count or planted.get(hour)]
     out.mkdir(parents=True, exist_ok=True)
     write_static_objects(out)
     truth = Truth()
@@ -659,6 +857,8 @@ def generate(records: int, days: int, start: date, seed: int, out: Path, pricing
             if progress and (done % 24 == 0 or done == len(tasks)):
                 print(f"  generated {done}/{len(tasks)} hours ({truth.raw_lines:,} lines)", file=sys.stderr)
     write_ground_truth(out, truth, {(start + timedelta(days=d)).isoformat() for d in range(days)})
+    if plant:
+        write_planted_truth(out, truth, last_day)
     return truth
 
 
@@ -675,6 +875,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="model_pricing.csv used for the ground truth")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel processes")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--no-anomalies", dest="plant", action="store_false",
+                        help="do not plant the last day's runaway loop and new Opus spender")
     args = parser.parse_args(argv)
     if args.records < 0 or args.days < 1:
         parser.error("--records must be >= 0 and --days >= 1")
@@ -684,7 +886,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     truth = generate(args.records, args.days, args.start_date, args.seed, args.out, args.pricing,
-                     args.workers, progress=not args.quiet)
+                     args.workers, progress=not args.quiet, plant=args.plant)
     total = sum(row[5] for row in truth.app_daily.values())
     print(f"wrote {truth.raw_lines:,} log lines in {truth.files:,} files under {args.out}/AWSLogs "
           f"({args.records:,} invocations, ${total:,.2f} expected cost)")

@@ -47,7 +47,7 @@ def test_layout_and_file_names(logs: Path) -> None:
 
 
 def test_covers_accounts_regions_operations(records: list[dict]) -> None:
-    assert {r["accountId"] for r in records} == {"111122223333", "444455556666"}
+    assert {r["accountId"] for r in records} == {"111122223333", "444455556666", "777788889999"}  # + GovCloud
     assert {"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"} <= {r["region"] for r in records}
     assert {r["operation"] for r in records} == {"Converse", "ConverseStream", "InvokeModel",
                                                  "InvokeModelWithResponseStream"}
@@ -93,7 +93,13 @@ def test_skew_a_few_apps_and_callers_dominate(records: list[dict]) -> None:
 def test_ground_truth_counts_each_request_once(logs: Path, records: list[dict]) -> None:
     with (logs / "ground_truth" / "app_daily_cost.csv").open() as handle:
         truth = sum(int(r["request_count"]) for r in csv.DictReader(handle))
-    assert truth == len({r["requestId"] for r in records}) == 6_000
+    # the records asked for, and the planted ones (the last day's loop and new spender, the first
+    # day's long requests)
+    import generate_sample_logs as generator  # scripts/ is on the test path
+
+    planted = sum(calls for schedule in (generator.PLANTED_HOURS, generator.FIRST_DAY_PLANTED_HOURS)
+                  for hours in schedule.values() for _, calls in hours)
+    assert truth == len({r["requestId"] for r in records}) == 6_000 + planted
     assert len(records) > truth  # some records are delivered twice
 
 
