@@ -39,7 +39,7 @@ profiles.yml: | profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
 $(SAMPLE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.installed
-	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(SAMPLE_DIR)
+	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(SAMPLE_DIR) --quiet
 
 sample: install
 	rm -rf $(SAMPLE_DIR)
@@ -67,7 +67,7 @@ run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cos
 	  exit $$(( built ? built : summed )); }
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
-	$(BIN)/ruff check src tests/bootstrap tests/test_report.py
+	$(BIN)/ruff check src tests/bootstrap tests/test_report.py tests/test_summary.py tests/test_one_meaning_of_app.py
 	$(BIN)/mypy
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 

@@ -17,7 +17,11 @@ select
     residency.app,
     residency.serving_region,
     residency.usage_date,
-    residency.request_count
+    residency.request_count,
+    'RESIDENCY: app ' || residency.app || ' is EU-pinned (its profile copies an eu. profile) but '
+    || cast(residency.request_count as varchar) || ' calls on ' || cast(residency.usage_date as varchar)
+    || ' were served in ' || residency.serving_region
+    || ' - check the profile''s model_source in seeds/profile_map.csv' as message
 from residency
 inner join eu_pinned_apps
     on residency.app = eu_pinned_apps.app

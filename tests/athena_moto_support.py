@@ -208,8 +208,10 @@ class GlueMirror:
                 pages = self.glue.get_paginator("get_tables").paginate(DatabaseName=database["Name"])
                 for table in (table for table_page in pages for table in table_page["TableList"]):
                     columns = table["StorageDescriptor"]["Columns"] + table.get("PartitionKeys", [])
-                    # every Athena table has the hidden "$path" column (the object a row came from)
-                    tables[table["Name"]] = {"$path": "string", **{column["Name"]: column["Type"] for column in columns}}
+                    # every Athena table has the hidden "$path" and "$file_size" columns (the object a
+                    # row came from, and its size)
+                    tables[table["Name"]] = {"$path": "string", "$file_size": "bigint",
+                                             **{column["Name"]: column["Type"] for column in columns}}
         return {CATALOG: databases}
 
     def select_columns(self, select: exp.Expression) -> list[tuple[str, str]]:

@@ -104,13 +104,16 @@ def test_ddl_has_projection_and_no_body_columns(compiled: dict[str, Path]) -> No
 
 def test_incremental_read_prunes_to_the_lookback_partitions(compiled: dict[str, Path]) -> None:
     """Last built day 2026-11-06 (offline var), lookback 3: only log_hour >= 2026/11/03/00 is read."""
-    incremental = model_sql(compiled, "incremental", "base_bedrock__log_lines")
-    full = model_sql(compiled, "full", "base_bedrock__log_lines")
+    incremental = model_sql(compiled, "incremental", "stg_bedrock__log_lines")
+    full = model_sql(compiled, "full", "stg_bedrock__log_lines")
     assert "log_hour >= '2026/11/03/00'" in incremental
     assert "log_hour >=" not in full
-    assert "log_date >= date '2026-11-03'" in model_sql(compiled, "incremental", "stg_bedrock__invocations")
+    # int_hourly_usage re-sums the days it found changed (offline: the last built day), by literal
+    # date, so Athena prunes the partitions; the marts rebuild the days summed after theirs
+    assert "usage_date in (date '2026-11-06')" in model_sql(compiled, "incremental", "int_hourly_usage")
     for mart in MARTS:
-        assert "usage_date >= date '2026-11-02'" in model_sql(compiled, "incremental", mart)
+        assert "summed_at > (select max(built.summed_at)" in model_sql(compiled, "incremental", mart)
+        assert "summed_at >" not in model_sql(compiled, "full", mart)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,6 +144,7 @@ def glue_log_table(con: duckdb.DuckDBPyConnection, logs: Path) -> None:
         create view awsdatacatalog.bedrock_costs.bedrock_invocation_logs as
         select
             filename as "$path",
+            sizes.size as "$file_size",
             "schemaType" as schematype,
             "schemaVersion" as schemaversion,
             "timestamp",
@@ -172,7 +176,9 @@ def glue_log_table(con: duckdb.DuckDBPyConnection, logs: Path) -> None:
                 'input': 'struct(inputTokenCount varchar, cacheReadInputTokenCount varchar, cacheWriteInputTokenCount varchar)',
                 'output': 'struct(outputTokenCount varchar)', 'inferenceRegion': 'varchar',
                 'requestMetadata': 'map(varchar, varchar)', 'errorCode': 'varchar'
-            }})
+            }}) as log_lines
+        left join read_blob('{logs}/AWSLogs/*/BedrockModelInvocationLogs/*/**/*.json.gz') as sizes
+            using (filename)
     """)
 
 
@@ -206,30 +212,31 @@ def athena_models(compiled: dict[str, Path], logs: Path) -> dict[tuple[str, str]
 def test_athena_models_give_the_duckdb_results(compiled: dict[str, Path], sample: Project) -> None:
     """Every table model (staging, marts and any later ones), row for row."""
     athena = athena_models(compiled, sample.logs)
-    assert {name for _, name in athena} >= set(MARTS) | {"stg_bedrock__invocations"}
+    assert {name for _, name in athena} >= set(MARTS) | {"stg_bedrock__log_lines"}
     for (suffix, name), rows in athena.items():
         duckdb_rows = sample.query_rows(f"select * from main{suffix}.{name}")
         assert_same_rows(without_load_times(rows), without_load_times(duckdb_rows), name)
 
 
 def without_load_times(rows: list[dict]) -> list[dict]:
-    """loaded_at is the time a build read a line, so two builds differ there by design."""
-    return [{column: value for column, value in row.items() if column != "loaded_at"} for row in rows]
+    """loaded_at and summed_at are the times a build read a line and summed a day, and log_root is
+    the S3 location on Athena but a folder on DuckDB: two builds differ there by design."""
+    return [{column: value for column, value in row.items() if column not in ("loaded_at", "summed_at", "log_root")}
+            for row in rows]
 
 
 def test_semantic_check_catches_a_wrong_macro(compiled: dict[str, Path], sample: Project) -> None:
     """Guard for the guard: break the Athena regex semantics and the marts must differ."""
-    base = f"({model_sql(compiled, 'full', 'base_bedrock__log_lines')})"
-    base_ref = '"awsdatacatalog"."bedrock_costs_staging"."base_bedrock__log_lines"'
-    callers = f"({model_sql(compiled, 'full', 'base_bedrock__callers').replace(base_ref, base)})"
-    athena_sql = (model_sql(compiled, "full", "stg_bedrock__invocations")
-                  .replace('"awsdatacatalog"."bedrock_costs_staging"."base_bedrock__callers"', callers)
-                  .replace(base_ref, base))
+    lines = f"({model_sql(compiled, 'full', 'stg_bedrock__log_lines')})"
+    lines_ref = '"awsdatacatalog"."bedrock_costs_staging"."stg_bedrock__log_lines"'
+    athena_sql = model_sql(compiled, "full", "int_callers_parsed").replace(lines_ref, lines)
     broken = athena_sql.replace("(?:.*/)?([^/]+)$", "(.+)$")  # IAM user names would keep their path
     assert broken != athena_sql
     con = duckdb.connect()
     con.sql("attach ':memory:' as awsdatacatalog")
     con.sql("create schema awsdatacatalog.bedrock_costs")
+    con.sql(f"create table awsdatacatalog.bedrock_costs.caller_map as "
+            f"select * from read_csv('{REPO / 'seeds' / 'caller_map.csv'}', header = true)")
     glue_log_table(con, sample.logs)
     good = con.sql(f"select distinct caller_name from ({to_duckdb(athena_sql)})").fetchall()
     bad = con.sql(f"select distinct caller_name from ({to_duckdb(broken)})").fetchall()

@@ -30,24 +30,33 @@ CALLS = [
     Call("gw-lowercase-keys", at(5, 9), f"global.{HAIKU_45}", GATEWAY_ROLE, input_tokens=5 * M,
          metadata={"userid": "u-9", "applicationid": "hr-bot"}),
     # support-chat-prod (us. Sonnet 4.5, $3.30 per 1M input): its tags win over the metadata
-    Call("profile-conflict", at(5, 10), SUPPORT_CHAT, HANDLER, input_tokens=M,
+    # (100K tokens a call: below the long-context tier)
+    Call("profile-conflict", at(5, 10), SUPPORT_CHAT, HANDLER, input_tokens=M // 10,
          metadata={"app": "other-app", "team": "other-team", "user": "alice", "tenant": "t1"}),
-    Call("profile-agrees", at(5, 10), SUPPORT_CHAT, HANDLER, input_tokens=M,
+    Call("profile-agrees", at(5, 10), SUPPORT_CHAT, HANDLER, input_tokens=M // 10,
          metadata={"app": "support-chat", "user": "bob"}),
-    Call("profile-ticket-queue", at(5, 10), SUPPORT_CHAT, HANDLER, input_tokens=M, metadata={"ticketQueue": "tier1"}),
+    Call("profile-ticket-queue", at(5, 10), SUPPORT_CHAT, HANDLER, input_tokens=M // 10,
+         metadata={"ticketQueue": "tier1"}),
     # code-review-bot: the same conflict on a second profile, counted separately
     Call("profile-conflict-2", at(5, 11), CODE_REVIEW, GATEWAY_ROLE, input_tokens=M,
          metadata={"app": "other-app"}),
 ]
 
-ATTRIBUTION_COLUMNS = ("app, team, cost_center, environment, app_source, tenant, end_user, end_user_source, "
+ATTRIBUTION_COLUMNS = ("app, team, cost_center, environment, attribution_source, tenant, end_user, end_user_source, "
                        "metadata_conflict_count")
+
+
+# requestMetadata attributes only the calls of trusted callers: here the gateway and support-chat's
+# own Lambda role (tests/test_trusted_metadata.py shows what an untrusted caller's metadata does)
+TRUSTED = {"bedrock_costs_trusted_metadata_callers": [
+    "arn:aws:iam::111122223333:role/llm-gateway", "arn:aws:iam::111122223333:role/support-chat-lambda-role"]}
 
 
 @pytest.fixture(scope="module")
 def attributed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, DbtRun]:
-    project, run = build(tmp_path_factory.mktemp("attribution"), CALLS, ["fct_daily_end_user_cost"])
+    project, run = build(tmp_path_factory.mktemp("attribution"), CALLS, ["fct_daily_end_user_cost"], vars=TRUSTED)
     assert run.success, failures(run)
+    project.default_vars = TRUSTED
     return project, run
 
 
@@ -66,9 +75,9 @@ def test_precedence_profile_tags_then_metadata_then_identity(attributed: tuple[P
         "gw-alternate-keys": ("hr-bot", "people", "CC-9", "prod", "request_metadata", None, "u-2",
                               "request_metadata", 0),
         # the IAM identity is the fallback
-        "gw-no-metadata": ("unattributed", "unattributed", "unattributed", "unattributed", "none", None,
+        "gw-no-metadata": ("unattributed", "unattributed", "unattributed", "unattributed", "unattributed", None,
                            "litellm-proxy", "iam_identity", 0),
-        "gw-empty-values": ("unattributed", "unattributed", "unattributed", "unattributed", "none", None,
+        "gw-empty-values": ("unattributed", "unattributed", "unattributed", "unattributed", "unattributed", None,
                             "litellm-proxy", "iam_identity", 0),
         "gw-lowercase-keys": ("hr-bot", "unattributed", "unattributed", "unattributed", "request_metadata", None,
                               "u-9", "request_metadata", 0),
@@ -86,7 +95,7 @@ def test_precedence_profile_tags_then_metadata_then_identity(attributed: tuple[P
 
 def test_conflicts_are_counted_by_a_warning_test(attributed: tuple[Project, DbtRun]) -> None:
     _, run = attributed
-    name = "bedrock_costs_metadata_conflicts_int_hourly_usage_"
+    name = "int_hourly_usage_metadata_conflicts"
     assert run.statuses()[name] == "warn"
     # (support-chat-prod, app), (support-chat-prod, team), (code-review-bot, app)
     assert any(f"Got 3 results, configured to warn" in m for m in run.messages), failures(run)
@@ -106,7 +115,7 @@ def test_end_user_mart_grain_and_costs(attributed: tuple[Project, DbtRun]) -> No
     assert (fallback["request_count"], fallback["input_tokens"], fallback["end_user_source"]) == (
         2, 7 * M, "iam_identity")
     assert fallback["cost_usd"] == pytest.approx(7.0)
-    assert key["support-chat", "t1", "alice"]["cost_usd"] == pytest.approx(3.3)
+    assert key["support-chat", "t1", "alice"]["cost_usd"] == pytest.approx(0.33)
     assert sum(r["request_count"] for r in got) == len(CALLS)
     assert {str(r["usage_date"]) for r in got} == {"2026-11-05"}
 
@@ -134,9 +143,10 @@ def test_incremental_run_equals_a_full_refresh(attributed: tuple[Project, DbtRun
     write_logs(project.logs, [Call("next-day", at(6, 9), f"global.{HAIKU_45}", GATEWAY_ROLE, input_tokens=M,
                                    metadata={"user": "u-1", "app": "sales-copilot", "tenant": "acme"})])
     selection = ["--select", "+fct_daily_end_user_cost", "--indirect-selection", "cautious"]
-    # loaded_at is when a line was read, so it differs between the two builds by design
+    # loaded_at and summed_at are when a line was read and a day summed, so they differ between the
+    # two builds by design
     snapshot = ("select * exclude (loaded_at) from main_staging.int_invocations_attributed order by request_id",
-                "select * from main.fct_daily_end_user_cost order by all")
+                "select * exclude (summed_at) from main.fct_daily_end_user_cost order by all")
     incremental = project.dbt("build", *selection)
     assert incremental.success, failures(incremental)
     after_increment = [rows(project, sql) for sql in snapshot]

@@ -4,8 +4,8 @@
         1M input, 9M read, 1M write -> hit ratio 0.9, saves 9 x 0.90 = $8.10, writes cost $1.25,
         $0.25 above plain input: net $7.85, pays back.
     support-chat (us. Sonnet 4.5: input $3.30, read $0.33, write $4.125; 1h write $6.60):
-        5M input, 1M read, 4M write -> hit ratio 1/6, saves $2.97, writes cost $16.50, $3.30 above
-        input: net -$0.33, never pays back.
+        5M input, 1M read, 4M write (in 100 calls, each below the long-context tier) -> hit ratio 1/6,
+        saves $2.97, writes cost $16.50, $3.30 above input: net -$0.33, never pays back.
     doc-search (Titan embeddings): no cache. A direct Claude 3 Haiku call reads the cache, which that
     model has no price for: unpriced. A huge write on Oct 1 falls outside the 30-day window."""
 
@@ -21,7 +21,10 @@ DOC_SEARCH = "arn:aws:bedrock:us-east-1:111122223333:application-inference-profi
 CALLS = [
     Call("cr", at(5), CODE_REVIEW, input_tokens=M, cache_read_tokens=9 * M, cache_write_tokens=M),
     Call("cr-old", at(1, month=10), CODE_REVIEW, cache_write_tokens=100 * M),
-    Call("sc", at(5), SUPPORT_CHAT, input_tokens=5 * M, cache_read_tokens=M, cache_write_tokens=4 * M),
+    # the same tokens in 100 calls of 100K each: one 10M-token call would be priced at Sonnet 4.5's
+    # long-context rates (above 200K), which tests/test_golden_prices.py covers
+    *(Call(f"sc-{i:02d}", at(5), SUPPORT_CHAT, input_tokens=5 * M // 100, cache_read_tokens=M // 100,
+           cache_write_tokens=4 * M // 100) for i in range(100)),
     Call("ds", at(5), DOC_SEARCH, input_tokens=M),
     Call("haiku3", at(5), "anthropic.claude-3-haiku-20240307-v1:0", input_tokens=1000, cache_read_tokens=1000),
 ]
@@ -64,7 +67,8 @@ def test_cache_savings_premium_and_payback(cache: tuple[Project, DbtRun]) -> Non
 
 def test_one_hour_cache_writes_and_a_wider_window(cache: tuple[Project, DbtRun]) -> None:
     project, _ = cache
-    run = project.dbt("run", "--full-refresh", "--select", "int_invocations_priced", "int_invocations_attributed",
+    run = project.dbt("run", "--full-refresh", "--select", "int_model_prices", "int_invocations_priced",
+                      "int_invocations_attributed",
                       "int_hourly_usage", "fct_app_cache_economics",
                       vars={"bedrock_costs_cache_write_ttl": "1h", "bedrock_costs_finops_window_days": 40})
     assert run.success, failures(run)

@@ -30,11 +30,12 @@ CASES: dict[str, tuple[str, object, object, object, object, float | None]] = {
                        1.1 * (1000 * 1 + 2000 * 5 + 3000 * 0.10 + 4000 * 1.25) / 1e6),
     "haiku-bare": (HAIKU_45, 1000, 2000, 3000, 4000,
                    1.1 * (1000 * 1 + 2000 * 5 + 3000 * 0.10 + 4000 * 1.25) / 1e6),
-    "sonnet45-fm-arn": (f"arn:aws:bedrock:us-east-1::foundation-model/{SONNET_45}", 1_000_000, 0, 0, 0, 3.3),
-    "sonnet45-global": (f"global.{SONNET_45}", 1_000_000, 1_000_000, 0, 0, 3 + 15),
+    # (100K input tokens: below the 200K long-context tier, tests/test_golden_prices.py prices above it)
+    "sonnet45-fm-arn": (f"arn:aws:bedrock:us-east-1::foundation-model/{SONNET_45}", 100_000, 0, 0, 0, 0.33),
+    "sonnet45-global": (f"global.{SONNET_45}", 100_000, 100_000, 0, 0, 0.3 + 1.5),
     # Sonnet 4 has no geo premium.
     "sonnet4-us-profile-arn": (f"arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/us.{SONNET_4}",
-                               1_000_000, 0, 1_000_000, 0, 3 + 0.30),
+                               100_000, 0, 100_000, 0, 0.3 + 0.03),
     # Application profile support-chat-prod copies us. Sonnet 4.5: geo price 3.3 / 16.5.
     "app-profile": (SUPPORT_CHAT_PROFILE, 0, 1_000_000, 0, 0, 16.5),
     # Counts delivered as JSON strings are numbers.
@@ -113,7 +114,7 @@ def test_unpriced_tokens_fail_the_build_naming_each_model_but_marts_are_built(go
 def test_unmapped_profile_is_unattributed(golden) -> None:
     project, run = golden
     assert run.statuses()["warn_unmapped_application_profiles"] == "warn"
-    rows = project.query("select app, attribution_status, model_id from main_staging.int_invocations_priced "
+    rows = project.query("select app, attribution_status, model_id from main_staging.int_invocations_attributed "
                          "where request_id in ('unmapped-profile', 'app-profile') order by request_id")
     assert rows == [("support-chat", "profile", SONNET_45), ("unattributed", "unmapped_profile", None)]
 

@@ -51,8 +51,9 @@ def test_sample_is_fully_priced_and_attributed(sample: Project) -> None:
     assert all(row["cost_usd"] is not None and row["unpriced_request_count"] == 0 for row in rows)
     assert {row["attribution_status"] for row in rows} == {"profile", "direct"}
     apps = {row["app"] for row in rows}
+    # one meaning of app: the trusted gateway's requestMetadata names sales-copilot and hr-bot
     assert {"support-chat", "code-review", "doc-search", "eu-assistant", "legal-drafting", "analytics",
-            "unattributed"} == apps
+            "sales-copilot", "hr-bot", "unattributed"} == apps
 
 
 def test_duplicates_and_non_log_objects_are_not_counted(sample: Project) -> None:

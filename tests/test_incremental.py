@@ -28,7 +28,7 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Proj
     run = project.dbt("build")
     assert run.success
     staging_sql = (project.root / "target" / "compiled" / "bedrock_costs" / "models" / "staging" / "bedrock"
-                   / "base" / "base_bedrock__log_lines.sql").read_text()
+                   / "stg_bedrock__log_lines.sql").read_text()
     full = make_project(root / "full", logs)
     assert full.dbt("build", "--full-refresh").success
     return project, full, staging_sql
@@ -51,7 +51,9 @@ def test_incremental_read_parses_only_the_new_files(incremental: tuple[Project, 
     files not stored yet are read: the hour folders of the new day (and the next day's first hour,
     where its last records spill), each as one glob, and nothing of the days already built."""
     project, _, staging_sql = incremental
-    targets = re.findall(r"'([^']*[.]json[.]gz)'", staging_sql)
+    # the targets of the read (read_blob lists the same ones again, for their sizes)
+    read_json_call = staging_sql.split("read_json(", 1)[1].split("format =", 1)[0]
+    targets = re.findall(r"'([^']*[.]json[.]gz)'", read_json_call)
     assert all(target.endswith("/*.json.gz") for target in targets), "whole new hour folders are globs"
     read_folders = {target.removesuffix("/*.json.gz") for target in targets}
     on_disk = {path.parent for path in project.logs.rglob("*.json.gz") if "/data/" not in path.as_posix()}
@@ -63,7 +65,7 @@ def test_incremental_read_parses_only_the_new_files(incremental: tuple[Project, 
 
 def test_incremental_run_re_sums_only_the_days_of_the_new_calls(incremental: tuple[Project, Project, str]) -> None:
     """int_hourly_usage re-sums exactly the usage dates of the records in the newly read files
-    (read here straight from those files), and staging takes only the lines loaded since its newest."""
+    (read here straight from those files), and the audit takes only the lines loaded since its newest."""
     project, _, _ = incremental
     compiled = project.root / "target" / "compiled" / "bedrock_costs" / "models"
     hourly_sql = (compiled / "intermediate" / "int_hourly_usage.sql").read_text()
@@ -79,8 +81,9 @@ def test_incremental_run_re_sums_only_the_days_of_the_new_calls(incremental: tup
         where "requestId" is not null
     """).fetchall()
     assert rebuilt == set(dates) and "2026-11-07" in rebuilt and "2026-11-03" not in rebuilt
-    staging_sql = (compiled / "staging" / "bedrock" / "stg_bedrock__invocations.sql").read_text()
-    assert "new_lines.loaded_at > cast('" in staging_sql
+    # the audit, too, recounts only the files of the lines loaded since its newest
+    audit_sql = (compiled / "audit" / "audit_log_files.sql").read_text()
+    assert "where loaded_at > cast('" in audit_sql
 
 
 def test_building_twice_changes_nothing(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Incremental edge cases of the load-time design (each file read once; staging and
 int_hourly_usage follow the lines loaded since their own newest): a late re-delivery of an old
-call, a change of the reference data, and a partial run that skipped int_model_ids. Each ends
+call, a change of the reference data, and a partial run that skipped int_model_ids_resolved. Each ends
 with the marts a full refresh of the same files and seeds gives."""
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def test_a_profile_map_change_reaches_the_window_on_the_next_build(tmp_path: Pat
     assert_marts_equal_a_full_refresh(project, tmp_path / "full")
 
 
-def test_a_partial_run_that_skips_int_model_ids_flags_calls_and_never_drops_them(tmp_path: Path) -> None:
-    """A new modelId reaches int_hourly_usage before int_model_ids knows it: the call is kept as
+def test_a_partial_run_that_skips_int_model_ids_resolved_flags_calls_and_never_drops_them(tmp_path: Path) -> None:
+    """A new modelId reaches int_hourly_usage before int_model_ids_resolved knows it: the call is kept as
     `unresolved` and unpriced, and the next whole build re-sums its day with the right model."""
     logs = tmp_path / "logs"
     generate(logs, records=2_000, days=2, start="2026-11-01", seed=23)
@@ -97,7 +97,7 @@ def test_a_partial_run_that_skips_int_model_ids_flags_calls_and_never_drops_them
     write_log_file(logs, "2026/11/02", "23", "20261102T235000000Z_0000000newid.json.gz",
                    [record("new-model-call", "2026-11-02T23:40:00Z", new_model,
                            "arn:aws:iam::111122223333:user/alice", 5_000)])
-    partial = project.dbt("run", "--select", "base_bedrock__log_lines", "stg_bedrock__invocations",
+    partial = project.dbt("run", "--select", "stg_bedrock__log_lines", "stg_bedrock__invocations",
                           "int_hourly_usage")
     assert partial.success
     assert project.query("select sum(request_count) from main_staging.int_hourly_usage") == project.query(

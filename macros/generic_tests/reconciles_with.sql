@@ -1,7 +1,8 @@
 {#- No request or token is lost or double counted between two models: each expression in
     `measures` (name -> [expression on this model, expression on compare_model]) has the same
-    total on both sides. -#}
-{% test reconciles_with(model, compare_model, measures) %}
+    total on both sides. With `day_column`, compare_model is taken on the days this model's rows
+    cover, so a test scoped to the days a run rebuilt (the `where` config) compares like with like. -#}
+{% test reconciles_with(model, compare_model, measures, day_column=none) %}
 with
 
 this_side as (
@@ -18,6 +19,9 @@ other_side as (
         {{ pair[1] }} as {{ name }}{{ ',' if not loop.last }}
         {% endfor %}
     from {{ compare_model }}
+    {%- if day_column %}
+    where {{ day_column }} in (select distinct {{ day_column }} from {{ model }})
+    {%- endif %}
 )
 
 select

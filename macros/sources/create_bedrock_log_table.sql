@@ -32,14 +32,22 @@
 {%- endmacro %}
 
 
-{#- The S3 folder that holds AWSLogs/, from the vars bucket and prefix. -#}
+{#- The S3 folder that holds AWSLogs/ (s3://bucket/prefix, no trailing slash), from the vars bucket
+    and prefix. Both are checked: they are inlined into DDL and queries, so a quote or a wildcard
+    in them is refused, not escaped into something else. -#}
 {% macro bedrock_log_root() -%}
-    {%- set bucket = var('bedrock_costs_log_bucket', none) -%}
+    {%- set bucket = (var('bedrock_costs_log_bucket', none) or '') | string | trim -%}
     {%- if not bucket -%}
         {{ exceptions.raise_compiler_error('Set the var bedrock_costs_log_bucket (the S3 bucket Bedrock writes invocation logs to).') }}
     {%- endif -%}
-    {%- set prefix = (var('bedrock_costs_log_prefix', '') or '') | string | trim('/') -%}
-    s3://{{ bucket }}/{{ prefix ~ '/' if prefix }}AWSLogs/
+    {%- if not modules.re.fullmatch('[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]', bucket) -%}
+        {{ exceptions.raise_compiler_error('bedrock_costs_log_bucket: ' ~ bucket ~ ' is not an S3 bucket name (lower-case letters, digits, dots and hyphens, 3 to 63 characters).') }}
+    {%- endif -%}
+    {%- set prefix = (var('bedrock_costs_log_prefix', '') or '') | string | trim | trim('/') -%}
+    {%- if prefix and not modules.re.fullmatch('[A-Za-z0-9!_.()/=+@:,-]+', prefix) -%}
+        {{ exceptions.raise_compiler_error('bedrock_costs_log_prefix: ' ~ prefix ~ ' has characters a log prefix cannot use here (quotes, spaces, wildcards): use letters, digits and / ! _ . ( ) = + @ : , -') }}
+    {%- endif -%}
+    {{ return('s3://' ~ bucket ~ ('/' ~ prefix if prefix else '')) }}
 {%- endmacro %}
 
 
@@ -49,7 +57,7 @@
     {%- if accounts | length == 0 or regions | length == 0 -%}
         {{ exceptions.raise_compiler_error('Set the vars bedrock_costs_log_accounts and bedrock_costs_log_regions (lists) for the log table projection.') }}
     {%- endif -%}
-    {%- set root = bedrock_costs.bedrock_log_root() -%}
+    {%- set root = bedrock_costs.bedrock_log_root() ~ '/AWSLogs/' -%}
     {%- set start = (var('bedrock_costs_log_start_date', '2025-01-01') | string | replace('-', '/')) ~ '/00' -%}
     {%- set properties -%}
         'projection.enabled' = 'true',

@@ -1,93 +1,107 @@
-{#- The raw invocation-log records, one row per log line, with only the fields the project
-    needs (never a prompt or response body). `since_date` ('YYYY-MM-DD' or none) limits the
-    read to the day folders from that date on, at the file level on DuckDB and at the
-    partition level on Athena: a WHERE on the record timestamp alone would still read every file.
-    `loaded_files` (a relation with log_file and log_date, or none) names the files already read:
-    they are left out, so an incremental run parses only the files delivered since the last run.
+{#- The raw invocation-log lines, one row per line, with only the fields the project needs (never a
+    prompt or response body), and the file each line came from with its size.
 
-    Columns: log_file, log_hour (the delivery folder, 'yyyy/mm/dd/hh'), schema_type, schema_version, event_timestamp, account_id, identity_arn,
-    aws_region, request_id, api_operation, model_id_raw, input_token_count,
-    cache_read_input_token_count, cache_write_input_token_count, output_token_count,
-    inference_region, request_metadata, error_code. Token counts may be strings. -#}
-{% macro invocation_log_records(log_source, since_date=none, loaded_files=none) -%}
-    {{ return(adapter.dispatch('invocation_log_records', 'bedrock_costs')(log_source, since_date, loaded_files)) }}
+    `since_date` ('YYYY-MM-DD' or none) limits the read to the day folders from that date on, at the
+    file level on DuckDB and at the partition level on Athena and Trino: a WHERE on the record's
+    timestamp alone would still read every file. `stored_lines` (a relation with log_file, file_size
+    and log_date, or none) names the files already read: a file stored with the same size is left
+    out, so a run parses only the files delivered (or rewritten) since the last one.
+
+    Columns: log_file, file_size, log_hour (the delivery folder, 'yyyy/mm/dd/hh'), schema_type,
+    schema_version, event_timestamp, account_id, identity_arn, aws_region, request_id, api_operation,
+    model_id_raw, input_token_count, cache_read_input_token_count, cache_write_input_token_count,
+    output_token_count, inference_region, request_metadata, error_code. Token counts may be strings. -#}
+{% macro invocation_log_records(since_date=none, stored_lines=none) -%}
+    {{ return(adapter.dispatch('invocation_log_records', 'bedrock_costs')(since_date, stored_lines)) }}
 {%- endmacro %}
 
 
-{% macro athena__invocation_log_records(log_source, since_date, loaded_files) -%}
+{% macro athena__invocation_log_records(since_date, stored_lines) -%}
     select
         log_source."$path" as log_file,
-        log_hour,
-        schematype as schema_type,
-        schemaversion as schema_version,
-        "timestamp" as event_timestamp,
-        accountid as account_id,
-        identity.arn as identity_arn,
-        region as aws_region,
-        requestid as request_id,
-        operation as api_operation,
-        modelid as model_id_raw,
-        input.inputtokencount as input_token_count,
-        input.cachereadinputtokencount as cache_read_input_token_count,
-        input.cachewriteinputtokencount as cache_write_input_token_count,
-        output.outputtokencount as output_token_count,
-        inferenceregion as inference_region,
-        requestmetadata as request_metadata,
-        errorcode as error_code
-    from {{ log_source }} as log_source
-    where log_source."$path" not like '%/data/%'
-    {%- if since_date %}
+        log_source."$file_size" as file_size,
+        log_source.log_hour,
+        log_source.schematype as schema_type,
+        log_source.schemaversion as schema_version,
+        log_source."timestamp" as event_timestamp,
+        log_source.accountid as account_id,
+        log_source.identity.arn as identity_arn,
+        log_source.region as aws_region,
+        log_source.requestid as request_id,
+        log_source.operation as api_operation,
+        log_source.modelid as model_id_raw,
+        cast(log_source.input.inputtokencount as varchar) as input_token_count,
+        cast(log_source.input.cachereadinputtokencount as varchar) as cache_read_input_token_count,
+        cast(log_source.input.cachewriteinputtokencount as varchar) as cache_write_input_token_count,
+        cast(log_source.output.outputtokencount as varchar) as output_token_count,
+        log_source.inferenceregion as inference_region,
+        log_source.requestmetadata as request_metadata,
+        log_source.errorcode as error_code
+    from {{ source('bedrock', 'invocation_logs') }} as log_source
+    where
+        log_source."$path" not like '%/data/%'
+        {%- if since_date %}
         and log_hour >= '{{ since_date | replace("-", "/") }}/00'
-    {%- endif %}
-    {%- if since_date and loaded_files is not none %}
+        {%- endif %}
+        {%- if since_date and stored_lines is not none %}
         and not exists (
             select 1
-            from {{ loaded_files }} as loaded_files
+            from {{ stored_lines }} as stored_lines
             where
-                loaded_files.log_date >= date '{{ since_date }}'
-                -- qualified: the stored table has a "$path" of its own
-                and loaded_files.log_file = log_source."$path"
+                stored_lines.log_date >= date '{{ since_date }}'
+                and stored_lines.log_file = log_source."$path"
+                and stored_lines.file_size = log_source."$file_size"
         )
-    {%- endif %}
+        {%- endif %}
+{%- endmacro %}
+
+{% macro trino__invocation_log_records(since_date, stored_lines) -%}
+    {{ bedrock_costs.athena__invocation_log_records(since_date, stored_lines) }}
 {%- endmacro %}
 
 
-{% macro duckdb__invocation_log_records(log_source, since_date, loaded_files) -%}
-    {%- set read_targets = bedrock_costs.duckdb_log_read_targets(since_date, loaded_files) -%}
+{% macro duckdb__invocation_log_records(since_date, stored_lines) -%}
+    {%- set read_targets = bedrock_costs.duckdb_log_read_targets(since_date, stored_lines) -%}
     {%- if read_targets | length == 0 %}
     {#- no new file inside the lookback window: an empty batch with the same columns #}
     select
-        {%- for column_name in ['log_file', 'log_hour', 'schema_type', 'schema_version', 'event_timestamp', 'account_id', 'identity_arn', 'aws_region', 'request_id', 'api_operation', 'model_id_raw', 'input_token_count', 'cache_read_input_token_count', 'cache_write_input_token_count', 'output_token_count', 'inference_region', 'error_code'] %}
+        cast(null as varchar) as log_file,
+        cast(null as bigint) as file_size,
+        {%- for column_name in ['log_hour', 'schema_type', 'schema_version', 'event_timestamp', 'account_id', 'identity_arn', 'aws_region', 'request_id', 'api_operation', 'model_id_raw', 'input_token_count', 'cache_read_input_token_count', 'cache_write_input_token_count', 'output_token_count', 'inference_region', 'error_code'] %}
         cast(null as varchar) as {{ column_name }},
         {%- endfor %}
         cast(null as map(varchar, varchar)) as request_metadata
     where false
     {%- else %}
-    select
-        filename as log_file,
-        regexp_extract(filename, '/([0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as log_hour,
-        "schemaType" as schema_type,
-        "schemaVersion" as schema_version,
-        "timestamp" as event_timestamp,
-        "accountId" as account_id,
-        "identity"."arn" as identity_arn,
-        "region" as aws_region,
-        "requestId" as request_id,
-        "operation" as api_operation,
-        "modelId" as model_id_raw,
-        "input"."inputTokenCount" as input_token_count,
-        "input"."cacheReadInputTokenCount" as cache_read_input_token_count,
-        "input"."cacheWriteInputTokenCount" as cache_write_input_token_count,
-        "output"."outputTokenCount" as output_token_count,
-        "inferenceRegion" as inference_region,
-        "requestMetadata" as request_metadata,
-        "errorCode" as error_code
-    from read_json(
+    {%- set quoted_targets -%}
         [
             {%- for read_target in read_targets %}
-            '{{ read_target | replace("'", "''") }}'{{ ',' if not loop.last }}
+            {{ bedrock_costs.sql_string(read_target) }}{{ ',' if not loop.last }}
             {%- endfor %}
-        ],
+        ]
+    {%- endset %}
+    select
+        log_lines.filename as log_file,
+        log_files.size as file_size,
+        regexp_extract(log_lines.filename, '/([0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as log_hour,
+        log_lines."schemaType" as schema_type,
+        log_lines."schemaVersion" as schema_version,
+        log_lines."timestamp" as event_timestamp,
+        log_lines."accountId" as account_id,
+        log_lines."identity"."arn" as identity_arn,
+        log_lines."region" as aws_region,
+        log_lines."requestId" as request_id,
+        log_lines."operation" as api_operation,
+        log_lines."modelId" as model_id_raw,
+        log_lines."input"."inputTokenCount" as input_token_count,
+        log_lines."input"."cacheReadInputTokenCount" as cache_read_input_token_count,
+        log_lines."input"."cacheWriteInputTokenCount" as cache_write_input_token_count,
+        log_lines."output"."outputTokenCount" as output_token_count,
+        log_lines."inferenceRegion" as inference_region,
+        log_lines."requestMetadata" as request_metadata,
+        log_lines."errorCode" as error_code
+    from read_json(
+        {{ quoted_targets }},
         format = 'newline_delimited',
         compression = 'gzip',
         filename = true,
@@ -109,31 +123,55 @@
             'requestMetadata': 'map(varchar, varchar)',
             'errorCode': 'varchar'
         }
-    )
-    where filename not like '%/data/%'
+    ) as log_lines
+    left join read_blob({{ quoted_targets }}) as log_files
+        on log_lines.filename = log_files.filename
     {%- endif %}
 {%- endmacro %}
 
 
-{#- What to read, from since_date on: globs and file paths. A full build reads every day folder
-    (…/<region>/yyyy/mm/dd/[hh]/*.json.gz). With `loaded_files`, the files already read are left
-    out: an hour folder none of whose files was read is one glob, and the new files of an hour
-    folder read before are named one by one. Listing first means a day without files never breaks
-    the read. Offloaded bodies under hh/data/ and the permission-check object never match. -#}
-{% macro duckdb_log_read_targets(since_date, loaded_files=none) %}
-    {%- set root = (var('bedrock_costs_logs_path') | string).rstrip('/') -%}
-    {%- set file_glob = root ~ '/AWSLogs/*/BedrockModelInvocationLogs/*/[0-9][0-9][0-9][0-9]/[0-1][0-9]/[0-3][0-9]/[0-2][0-9]/*.json.gz' -%}
+{#- DuckDB: what to read, as globs and file paths. A full build reads every day folder
+    (…/<region>/yyyy/mm/dd/hh/*.json.gz). An incremental run lists only the months of the window
+    (from since_date's month to the current one), never the whole history, and leaves out the files
+    stored with the same size: an hour folder none of whose files was ever stored is one glob, and
+    the other new or rewritten files are named one by one. Offloaded bodies under hh/data/ and the
+    permission-check object never match. -#}
+{% macro duckdb_log_read_targets(since_date, stored_lines=none) %}
+    {%- set root = bedrock_costs.log_root() -%}
+    {%- set all_days = '[0-9][0-9][0-9][0-9]/[0-1][0-9]' -%}
+    {%- set file_glob = root ~ '/AWSLogs/*/BedrockModelInvocationLogs/*/{month}/[0-3][0-9]/[0-2][0-9]/*.json.gz' -%}
     {%- if not execute -%}
-        {{ return([file_glob]) }}
+        {{ return([file_glob | replace('{month}', all_days)]) }}
+    {%- endif -%}
+    {%- set month_globs = [] -%}
+    {%- if since_date -%}
+        {#- the months of the window, up to the clock's month, and one more: a day folder just past
+            midnight UTC of the next month -#}
+        {%- set first = modules.datetime.date.fromisoformat(since_date) -%}
+        {%- set clock = run_started_at.date() -%}
+        {%- set month_count = [(clock.year - first.year) * 12 + clock.month - first.month, 0] | max + 2 -%}
+        {%- for offset in range(month_count) -%}
+            {%- set month_index = first.month - 1 + offset -%}
+            {%- set month = first.replace(year=first.year + month_index // 12, month=month_index % 12 + 1, day=1) -%}
+            {%- do month_globs.append(file_glob | replace('{month}', month.strftime('%Y/%m'))) -%}
+        {%- endfor -%}
+    {%- else -%}
+        {%- do month_globs.append(file_glob | replace('{month}', all_days)) -%}
     {%- endif -%}
     {%- set listing -%}
-        with listed as (
+        with
+
+        listed as (
             select
-                file as log_file,
-                regexp_extract(file, '^(.*/[0-9]{4}/[0-9]{2}/[0-9]{2})/[0-9]{2}/[^/]*$', 1) as day_folder,
-                regexp_extract(file, '^(.*/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as hour_folder,
-                regexp_extract(file, '/([0-9]{4})/([0-9]{2})/([0-9]{2})/[0-9]{2}/[^/]*$', ['y', 'm', 'd']) as ymd
-            from glob('{{ file_glob }}')
+                filename as log_file,
+                size as file_size,
+                regexp_extract(filename, '^(.*/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as hour_folder,
+                regexp_extract(filename, '^.*/([0-9]{4})/([0-9]{2})/([0-9]{2})/[0-9]{2}/[^/]*$', ['y', 'm', 'd']) as ymd
+            from read_blob([
+                {%- for month_glob in month_globs %}
+                {{ bedrock_costs.sql_string(month_glob) }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            ])
         ),
 
         in_window as (
@@ -144,14 +182,16 @@
             {%- endif %}
         )
 
-        {%- if loaded_files is none %}
-        select distinct day_folder || '/[0-2][0-9]/*.json.gz' as read_target
+        {%- if not since_date or stored_lines is none %}
+        select distinct hour_folder || '/*.json.gz' as read_target
         from in_window
         {%- else %},
 
-        loaded as (
-            select distinct log_file
-            from {{ loaded_files }}
+        stored as (
+            select distinct
+                log_file,
+                file_size
+            from {{ stored_lines }}
             where log_date >= date '{{ since_date }}'
         ),
 
@@ -159,37 +199,112 @@
             select
                 in_window.log_file,
                 in_window.hour_folder,
-                loaded.log_file is not null as is_loaded
+                stored_versions.log_file is not null as is_stored,
+                stored_paths.log_file is not null as was_read_before
             from in_window
-            left join loaded
-                on in_window.log_file = loaded.log_file
+            left join stored as stored_versions
+                on in_window.log_file = stored_versions.log_file
+                and in_window.file_size = stored_versions.file_size
+            left join (select distinct log_file from stored) as stored_paths
+                on in_window.log_file = stored_paths.log_file
         ),
 
         hours as (
             select
                 hour_folder,
-                bool_or(is_loaded) as has_loaded_files
+                bool_or(was_read_before) as has_files_read_before
             from marked
             group by hour_folder
         )
 
         select distinct
             case
-                when hours.has_loaded_files then marked.log_file
+                when hours.has_files_read_before then marked.log_file
                 else marked.hour_folder || '/*.json.gz'
             end as read_target
         from marked
         inner join hours
             on marked.hour_folder = hours.hour_folder
-        where not marked.is_loaded
+        where not marked.is_stored
         {%- endif %}
         order by read_target
     {%- endset -%}
     {%- set read_targets = run_query(listing).columns[0].values() -%}
     {%- if read_targets | length == 0 and not since_date -%}
         {{ exceptions.raise_compiler_error(
-            'No Bedrock invocation log files match ' ~ file_glob ~
-            '. Set BEDROCK_LOGS_PATH to the folder that contains AWSLogs/ (run `make sample` for the bundled sample).') }}
+            'No Bedrock invocation log files under ' ~ root ~ '/AWSLogs/<account>/BedrockModelInvocationLogs/<region>/yyyy/mm/dd/hh/' ~
+            '. Set BEDROCK_LOGS_PATH to the folder (or s3://bucket/prefix) that contains AWSLogs/ (run `make sample` for the bundled sample).') }}
     {%- endif -%}
     {{ return(read_targets | list) }}
+{% endmacro %}
+
+
+{#- The root the logs are read from, as configured: the folder or s3://bucket/prefix that holds
+    AWSLogs/ (DuckDB: var bedrock_costs_logs_path; Athena and Trino: the log bucket and prefix vars),
+    without a trailing slash or a leading './'. -#}
+{% macro log_root() %}
+    {%- if target.type == 'duckdb' -%}
+        {%- set root = (var('bedrock_costs_logs_path') | string | trim).rstrip('/') -%}
+        {%- if root.startswith('./') -%}
+            {%- set root = root[2:] -%}
+        {%- endif -%}
+        {{ return(root or '.') }}
+    {%- endif -%}
+    {{ return(bedrock_costs.bedrock_log_root()) }}
+{% endmacro %}
+
+
+{#- `value` as a SQL string literal: quotes doubled, so any path or var is safe to inline. -#}
+{% macro sql_string(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+
+{#- stg_bedrock__log_lines' post hook: a file read again because its size changed (cut short, then
+    restored or rewritten) now has two versions of its lines; keep the newest load's. Nothing to do,
+    and no statement, in the usual run. -#}
+{% macro delete_earlier_versions_of_reread_files() %}
+    {%- if not execute or not bedrock_costs.incremental_run()
+        or var('bedrock_costs_offline_incremental', none) is not none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set reread -%}
+        with
+
+        this_run as (
+            select min(log_date) as first_log_date
+            from {{ this }}
+            where loaded_at = (select max(newest.loaded_at) from {{ this }} as newest)
+        )
+
+        select
+            lines.log_file,
+            min(lines.log_date) as log_date
+        from {{ this }} as lines
+        cross join this_run
+        where lines.log_date >= this_run.first_log_date
+        group by lines.log_file
+        having count(distinct lines.loaded_at) > 1
+    {%- endset -%}
+    {%- set rows = run_query(reread).rows -%}
+    {%- if rows | length == 0 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set files = [] -%}
+    {%- set dates = [] -%}
+    {%- for row in rows -%}
+        {%- do files.append(bedrock_costs.sql_string(row[0])) -%}
+        {%- if (row[1] | string)[:10] not in dates -%}
+            {%- do dates.append((row[1] | string)[:10]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ log('Re-read ' ~ files | length ~ ' log file(s) whose size changed; their earlier lines are replaced: ' ~ files | join(', '), info=true) }}
+    {%- set statement -%}
+        delete from {{ this }}
+        where
+            log_date in ({% for day in dates %}date '{{ day }}'{{ ', ' if not loop.last }}{% endfor %})
+            and log_file in ({{ files | join(', ') }})
+            and loaded_at < (select max(newest.loaded_at) from {{ this }} as newest)
+    {%- endset -%}
+    {{ return(statement) }}
 {% endmacro %}

@@ -6,59 +6,111 @@
 }}
 
 {#- Every line of every log file read is accounted for: an invocation, a duplicate of one, a
-    malformed line or a skipped (non-invocation) record. -#}
-{%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
-{#- a record lands at most one day after its own date (late into the next hour's folder) #}
-{%- set since_usage_date = none %}
-{%- if since_date %}
-    {%- set day_before = modules.datetime.date.fromisoformat(since_date) - modules.datetime.timedelta(days=1) %}
-    {%- set since_usage_date = day_before.isoformat() %}
+    malformed line or a skipped (non-invocation) record. An incremental run recounts the files
+    loaded since this table's newest loaded_at, and the files holding other copies of their
+    requests (a re-delivery moves the counted copy from one file to another). Each step is pruned
+    to literal days, found first. -#}
+{%- set log_lines = ref('stg_bedrock__log_lines') %}
+{%- set loaded_since = bedrock_costs.newest_value('loaded_at') %}
+{%- if loaded_since %}
+    {%- set new_lines -%}
+        select * from {{ log_lines }} where loaded_at > cast('{{ loaded_since }}' as timestamp)
+    {%- endset %}
+    {%- set new_usage_dates = bedrock_costs.query_dates(
+        "select distinct usage_date from (" ~ new_lines ~ ") as new_lines where line_status = 'record'") %}
+    {%- set recounted_files -%}
+        select new_lines.log_file, new_lines.log_date
+        from ({{ new_lines }}) as new_lines
+        union
+        select log_lines.log_file, log_lines.log_date
+        from {{ log_lines }} as log_lines
+        inner join ({{ new_lines }}) as new_lines
+            on log_lines.usage_date = new_lines.usage_date
+            and log_lines.request_id = new_lines.request_id
+        where
+            new_lines.line_status = 'record'
+            and log_lines.line_status = 'record'
+            and {{ bedrock_costs.in_dates('log_lines.usage_date', new_usage_dates) }}
+    {%- endset %}
+    {%- set recounted_log_dates = bedrock_costs.query_dates(
+        'select distinct log_date from (' ~ recounted_files ~ ') as recounted_files') %}
+    {%- set recounted_usage_dates = bedrock_costs.query_dates(
+        "select distinct log_lines.usage_date from " ~ log_lines ~ " as log_lines"
+        ~ " where log_lines.line_status = 'record' and "
+        ~ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates)
+        ~ " and log_lines.log_file in (select log_file from (" ~ recounted_files ~ ") as recounted_files)") %}
+{%- endif %}
+{#- the files with a malformed line among those counted here: were they cut short? #}
+{%- set truncated_files = bedrock_costs.truncated_log_files(
+    "select distinct log_file from " ~ log_lines ~ " as log_lines where line_status = 'malformed'"
+    ~ ((" and " ~ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates)
+        ~ " and log_file in (select log_file from (" ~ recounted_files ~ ") as recounted_files)") if loaded_since else '')) %}
+{%- set truncated_condition = 'false' %}
+{%- if truncated_files %}
+    {%- set quoted = [] %}
+    {%- for log_file in truncated_files %}{% do quoted.append(bedrock_costs.sql_string(log_file)) %}{% endfor %}
+    {%- set truncated_condition = 'lines_per_file.log_file in (' ~ quoted | join(', ') ~ ')' %}
 {%- endif %}
 
 with
-
+{% if loaded_since %}
+recounted_files as (
+    -- the files read in this run, and the files holding other copies of their requests
+    {{ recounted_files }}
+),
+{% endif %}
 lines_per_file as (
     select
-        log_file,
-        log_date,
+        log_lines.log_file,
+        log_lines.log_date,
+        max(log_lines.file_size) as file_size,
         count(*) as raw_line_count,
-        sum(case when line_status = 'record' then 1 else 0 end) as record_count,
-        sum(case when line_status = 'malformed' then 1 else 0 end) as malformed_count,
-        sum(case when line_status = 'skipped' then 1 else 0 end) as skipped_count,
-        sum(case when line_status = 'record' and schema_version <> '1.0' then 1 else 0 end)
+        sum(case when log_lines.line_status = 'record' then 1 else 0 end) as record_count,
+        sum(case when log_lines.line_status = 'malformed' then 1 else 0 end) as malformed_count,
+        sum(case when log_lines.line_status = 'skipped' then 1 else 0 end) as skipped_count,
+        sum(case when log_lines.line_status = 'record' and log_lines.schema_version <> '1.0' then 1 else 0 end)
             as unknown_schema_version_count,
-        min(invoked_at) as first_invoked_at,
-        max(invoked_at) as last_invoked_at
-    from {{ ref('base_bedrock__log_lines') }}
-    {%- if since_date %}
-    where log_date >= date '{{ since_date }}'
+        min(log_lines.invoked_at) as first_invoked_at,
+        max(log_lines.invoked_at) as last_invoked_at,
+        max(log_lines.loaded_at) as loaded_at
+    from {{ log_lines }} as log_lines
+    {%- if loaded_since %}
+    where
+        {{ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates) }}
+        and log_lines.log_file in (select recounted_files.log_file from recounted_files)
     {%- endif %}
-    group by log_file, log_date
+    group by log_lines.log_file, log_lines.log_date
 ),
 
 invocations_per_file as (
-    -- staging keeps exactly one copy of each request id, with the file it came from
+    -- staging keeps exactly one copy of each request, with the file it came from
     select
-        log_file,
+        invocations.log_file,
         count(*) as invocation_count
-    from {{ ref('stg_bedrock__invocations') }}
-    {%- if since_usage_date %}
-    where usage_date >= date '{{ since_usage_date }}'
+    from {{ ref('stg_bedrock__invocations') }} as invocations
+    {%- if loaded_since %}
+    where
+        {{ bedrock_costs.in_dates('invocations.usage_date', recounted_usage_dates) }}
+        and invocations.log_file in (select recounted_files.log_file from recounted_files)
     {%- endif %}
-    group by log_file
+    group by invocations.log_file
 ),
 
 final as (
     select
         lines_per_file.log_file,
+        lines_per_file.file_size,
         lines_per_file.raw_line_count,
         coalesce(invocations_per_file.invocation_count, 0) as invocation_count,
         lines_per_file.record_count - coalesce(invocations_per_file.invocation_count, 0) as duplicate_count,
         lines_per_file.malformed_count,
         lines_per_file.skipped_count,
         lines_per_file.unknown_schema_version_count,
+        -- a gzip that ends early: its readable lines are kept, the test on it names the file
+        {{ truncated_condition }} as is_truncated,
         lines_per_file.first_invoked_at,
         lines_per_file.last_invoked_at,
+        lines_per_file.loaded_at,
         lines_per_file.log_date
     from lines_per_file
     left join invocations_per_file

@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
+        incremental_strategy=bedrock_costs.replace_days_strategy(),
         unique_key='usage_date',
         partitioned_by=['usage_date'],
         format='parquet',
@@ -9,42 +9,36 @@
     )
 }}
 
-{#- The priced, attributed calls summed per hour and per every dimension a mart groups by: about
-    one row per hundred calls. Every mart reads this table instead of the per-call views, so the
-    joins and the requestMetadata lookups run once per call and per build. A scheduled run re-sums
-    only the days whose calls staging loaded since this table's newest loaded_at, plus the lookback
-    window's days summed under other reference data (seeds, vars), plus any day holding calls whose
-    modelId int_model_ids did not know yet (a partial run). -#}
-{#- the grain, besides the hour and the day: every column a mart groups or filters by -#}
-{%- set dimensions = [
-    'account_id', 'aws_region', 'inference_region', 'model_id_raw', 'model_id', 'price_scope', 'routing_prefix',
-    'attribution_status', 'profile_name', 'tag_app', 'tag_team', 'tag_cost_center', 'tag_environment',
-    'app', 'team', 'cost_center', 'environment', 'app_source',
-    'metadata_app', 'metadata_team', 'metadata_cost_center', 'metadata_environment',
-    'tenant', 'end_user', 'end_user_source', 'caller_arn', 'caller_name', 'caller_type', 'department',
-] %}
+-- depends_on: {{ ref('stg_bedrock__log_lines') }}
+
+{#- The priced, attributed calls summed per hour and per every dimension a mart groups by: about one
+    row per hundred calls, read by every mart. A run re-sums whole days, and stamps every row it
+    writes with summed_at: the marts rebuild the days summed since their own newest summed_at. The
+    days re-summed are those of the lines loaded since this table's newest loaded_at, those of the
+    lookback window summed under other reference data (seeds, vars), and those holding calls whose
+    modelId or caller the small tables did not know yet (a partial run). -#}
 {%- set reference_version = bedrock_costs.reference_version() %}
-{%- set since_date = bedrock_costs.incremental_cutoff_date(extra_days=1) %}
-{%- set stale_rows -%}
-    attribution_status = 'unresolved'
-    {%- if since_date %}
-    or (usage_date >= date '{{ since_date }}' and reference_version <> '{{ reference_version }}')
-    {%- endif %}
-{%- endset %}
-{%- set changed_dates = bedrock_costs.changed_usage_dates(ref('stg_bedrock__invocations'), stale_rows) %}
+{%- set loaded_since = bedrock_costs.newest_value('loaded_at') %}
+{%- if loaded_since %}
+    {%- set since_date = bedrock_costs.lookback_start_date('usage_date') %}
+    {%- set summed_days = bedrock_costs.query_dates(
+        "select distinct usage_date from " ~ ref('stg_bedrock__log_lines') ~
+        " where line_status = 'record' and loaded_at > cast('" ~ loaded_since ~ "' as timestamp)" ~
+        " union select distinct usage_date from " ~ this ~
+        " where attribution_status = 'unresolved' or caller_type = 'unparsed'" ~
+        " or (usage_date >= date '" ~ since_date ~ "' and reference_version <> '" ~ reference_version ~ "')" ~
+        " order by 1") %}
+{%- endif %}
 
 with
 
 invocations as (
     select * from {{ ref('int_invocations_attributed') }}
-    {%- if changed_dates is not none %}
+    {%- if loaded_since %}
+    -- the days summed in this run
     where
-        {%- if changed_dates | length > 0 %}
-        usage_date in (
-            {%- for changed_date in changed_dates %}
-            date '{{ changed_date }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-        )
+        {%- if summed_days %}
+        usage_date in ({% for summed_day in summed_days %}date '{{ summed_day }}'{{ ', ' if not loop.last }}{% endfor %})
         {%- else %}
         1 = 0
         {%- endif %}
@@ -53,58 +47,82 @@ invocations as (
 
 hourly as (
     select
-        {{ bedrock_costs.hive_timestamp(dbt.date_trunc('hour', 'invocations.invoked_at')) }} as hour_start_at,
-        {%- for dimension in dimensions %}
-            invocations.{{ dimension }},
-        {%- endfor %}
-        {{ bedrock_costs.cost_measures('invocations') }},
-        sum(
-            case
-                when invocations.cost_usd is null
-                    then
-                        invocations.input_tokens + invocations.output_tokens
-                        + invocations.cache_read_input_tokens + invocations.cache_write_input_tokens
-                else 0
-            end
-        ) as unpriced_tokens,
-        sum(
-            case when invocations.cache_read_input_tokens + invocations.cache_write_input_tokens > 0 then 1 else 0 end
-        ) as cached_request_count,
-        {{ bedrock_costs.complete_sum('invocations.input_cost_usd') }} as input_cost_usd,
-        {{ bedrock_costs.complete_sum('invocations.output_cost_usd') }} as output_cost_usd,
-        {{ bedrock_costs.complete_sum('invocations.cache_read_cost_usd') }} as cache_read_cost_usd,
-        {{ bedrock_costs.complete_sum('invocations.cache_write_cost_usd') }} as cache_write_cost_usd,
+        {{ bedrock_costs.hive_timestamp(dbt.date_trunc('hour', 'invoked_at')) }} as hour_start_at,
+        account_id,
+        aws_region,
+        inference_region,
+        model_id_raw,
+        model_id,
+        price_scope,
+        routing_prefix,
+        context_tier,
+        attribution_status,
+        attribution_source,
+        profile_name,
+        app,
+        team,
+        cost_center,
+        environment,
+        tenant,
+        end_user,
+        end_user_source,
+        is_trusted_caller,
+        claimed_app,
+        claimed_team,
+        claimed_cost_center,
+        claimed_environment,
+        caller_arn,
+        caller_name,
+        caller_type,
+        caller_role,
+        department,
+        {{ bedrock_costs.cost_measures() }},
+        sum(case when cost_usd is null then input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens else 0 end)
+            as unpriced_tokens,
+        sum(case when cache_read_input_tokens + cache_write_input_tokens > 0 then 1 else 0 end) as cached_request_count,
+        {{ bedrock_costs.complete_sum('input_cost_usd') }} as input_cost_usd,
+        {{ bedrock_costs.complete_sum('output_cost_usd') }} as output_cost_usd,
+        {{ bedrock_costs.complete_sum('cache_read_cost_usd') }} as cache_read_cost_usd,
+        {{ bedrock_costs.complete_sum('cache_write_cost_usd') }} as cache_write_cost_usd,
         -- the priced calls' cost alone (the anomaly baseline sums what can be priced)
-        sum(invocations.cost_usd) as priced_cost_usd,
-        {{ bedrock_costs.hive_timestamp('max(invocations.loaded_at)') }} as loaded_at,
-        invocations.usage_date
+        sum(cost_usd) as priced_cost_usd,
+        {{ bedrock_costs.hive_timestamp('max(loaded_at)') }} as loaded_at,
+        cast('{{ reference_version }}' as varchar) as reference_version,
+        -- this run's stamp on every row it writes: the marts rebuild the days summed after theirs
+        {{ bedrock_costs.hive_timestamp("'" ~ bedrock_costs.run_stamp('summed_at') ~ "'") }} as summed_at,
+        usage_date
     from invocations
     group by
-        {{ dbt.date_trunc('hour', 'invocations.invoked_at') }},
-        {%- for dimension in dimensions %}
-            invocations.{{ dimension }},
-        {%- endfor %}
-        invocations.usage_date
-),
-
-final as (
-    select
-        hour_start_at,
-        {%- for dimension in dimensions %}
-            {{ dimension }},
-        {%- endfor %}
-        {{ bedrock_costs.cost_measure_columns() }},
-        unpriced_tokens,
-        cached_request_count,
-        input_cost_usd,
-        output_cost_usd,
-        cache_read_cost_usd,
-        cache_write_cost_usd,
-        priced_cost_usd,
-        loaded_at,
-        cast('{{ reference_version }}' as varchar) as reference_version,
+        {{ dbt.date_trunc('hour', 'invoked_at') }},
+        account_id,
+        aws_region,
+        inference_region,
+        model_id_raw,
+        model_id,
+        price_scope,
+        routing_prefix,
+        context_tier,
+        attribution_status,
+        attribution_source,
+        profile_name,
+        app,
+        team,
+        cost_center,
+        environment,
+        tenant,
+        end_user,
+        end_user_source,
+        is_trusted_caller,
+        claimed_app,
+        claimed_team,
+        claimed_cost_center,
+        claimed_environment,
+        caller_arn,
+        caller_name,
+        caller_type,
+        caller_role,
+        department,
         usage_date
-    from hourly
 )
 
-select * from final
+select * from hourly

@@ -1,6 +1,28 @@
-{#- Precedence, per field: a mapped profile's tag, then requestMetadata, then the fallback
-    ('unattributed' for app/team/cost_center/environment, the IAM caller for end_user). -#}
-{%- set metadata_keys = bedrock_costs.finops_metadata_keys() %}
+{#- The one meaning of app, team, cost_center and environment, used by every mart, the budgets, the
+    summary and the report. Per field, the first that has a value wins:
+      1. the tag of the application profile the call went through (profile_map.csv);
+      2. the call's requestMetadata, only when the caller is trusted (var
+         bedrock_costs_trusted_metadata_callers: gateway roles that set it for their users);
+      3. 'unattributed'.
+    requestMetadata is set by the caller, so anyone could claim any app: metadata from an untrusted
+    caller stays visible as claimed_* values and attributes nothing. end_user and tenant follow the
+    same trust rule; end_user falls back to the IAM caller. -#}
+{%- set keys = bedrock_costs.metadata_keys() %}
+{%- set trusted_patterns = [] %}
+{%- for pattern in var('bedrock_costs_trusted_metadata_callers', []) or [] %}
+    {%- set pattern = pattern | string | trim %}
+    {#- a role ARN trusts its sessions; '*' is any text; LIKE's own wildcards are escaped #}
+    {%- set role = modules.re.fullmatch('arn:([^:]+):iam::([0-9]+):role/(?:.*/)?([^/]+)', pattern) %}
+    {%- if role %}
+        {%- set pattern = 'arn:' ~ role.group(1) ~ ':sts::' ~ role.group(2) ~ ':assumed-role/' ~ role.group(3) ~ '/*' %}
+    {%- endif %}
+    {%- do trusted_patterns.append(pattern | replace('!', '!!') | replace('%', '!%') | replace('_', '!_') | replace('*', '%')) %}
+{%- endfor %}
+{%- set trusted_tests = [] %}
+{%- for pattern in trusted_patterns %}
+    {%- do trusted_tests.append("priced.caller_arn like " ~ bedrock_costs.sql_string(pattern) ~ " escape '!'") %}
+{%- endfor %}
+{%- set trusted_condition = 'coalesce(' ~ trusted_tests | join(' or ') ~ ', false)' if trusted_tests else 'false' %}
 
 with
 
@@ -8,39 +30,33 @@ priced as (
     select * from {{ ref('int_invocations_priced') }}
 ),
 
-with_metadata as (
+claimed as (
     select
         priced.*,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['end_user']) }} as metadata_end_user,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['app']) }} as metadata_app,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['team']) }} as metadata_team,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['cost_center']) }} as metadata_cost_center,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['environment']) }} as metadata_environment,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', metadata_keys['tenant']) }} as metadata_tenant
+        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['app']) }} as claimed_app,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['team']) }} as claimed_team,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['cost_center']) }} as claimed_cost_center,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['environment']) }} as claimed_environment,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['end_user']) }} as claimed_end_user,
+        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['tenant']) }} as claimed_tenant,
+        {{ trusted_condition }} as is_trusted_caller
     from priced
 ),
 
-resolved as (
+trusted as (
     select
-        with_metadata.*,
-        {{ bedrock_costs.attribution_precedence('app') }} as resolved_app,
-        {{ bedrock_costs.attribution_precedence('team') }} as resolved_team,
-        {{ bedrock_costs.attribution_precedence('cost_center') }} as resolved_cost_center,
-        {{ bedrock_costs.attribution_precedence('environment') }} as resolved_environment,
-        {{ bedrock_costs.attribution_conflict('app') }} as app_conflict,
-        {{ bedrock_costs.attribution_conflict('team') }} as team_conflict,
-        {{ bedrock_costs.attribution_conflict('cost_center') }} as cost_center_conflict,
-        {{ bedrock_costs.attribution_conflict('environment') }} as environment_conflict,
-        case
-            when with_metadata.attribution_status = 'profile' then 'profile'
-            when with_metadata.metadata_app is not null then 'request_metadata'
-            else 'none'
-        end as app_source,
-        case
-            when with_metadata.metadata_end_user is not null then 'request_metadata'
-            else 'iam_identity'
-        end as end_user_source
-    from with_metadata
+        claimed.*,
+        case when claimed.is_trusted_caller then claimed.claimed_app end as metadata_app,
+        case when claimed.is_trusted_caller then claimed.claimed_team end as metadata_team,
+        case when claimed.is_trusted_caller then claimed.claimed_cost_center end as metadata_cost_center,
+        case when claimed.is_trusted_caller then claimed.claimed_environment end as metadata_environment,
+        case when claimed.is_trusted_caller then claimed.claimed_end_user end as metadata_end_user,
+        case when claimed.is_trusted_caller then claimed.claimed_tenant end as metadata_tenant,
+        case when claimed.attribution_status = 'profile' then claimed.profile_app end as tag_app,
+        case when claimed.attribution_status = 'profile' then claimed.profile_team end as tag_team,
+        case when claimed.attribution_status = 'profile' then claimed.profile_cost_center end as tag_cost_center,
+        case when claimed.attribution_status = 'profile' then claimed.profile_environment end as tag_environment
+    from claimed
 ),
 
 final as (
@@ -55,27 +71,32 @@ final as (
         model_id,
         price_scope,
         routing_prefix,
+        context_tier,
         attribution_status,
         profile_arn,
         profile_name,
-        resolved_app as app,
-        resolved_team as team,
-        resolved_cost_center as cost_center,
-        resolved_environment as environment,
-        -- the profile tags alone, as int_invocations_priced has them (what AWS tag reports show)
-        app as tag_app,
-        team as tag_team,
-        cost_center as tag_cost_center,
-        environment as tag_environment,
-        app_source,
-        metadata_tenant as tenant,
+        coalesce(tag_app, metadata_app, 'unattributed') as app,
+        coalesce(tag_team, metadata_team, 'unattributed') as team,
+        coalesce(tag_cost_center, metadata_cost_center, 'unattributed') as cost_center,
+        coalesce(tag_environment, metadata_environment, 'unattributed') as environment,
+        case
+            when tag_app is not null then 'profile'
+            when metadata_app is not null then 'request_metadata'
+            else 'unattributed'
+        end as attribution_source,
         coalesce(metadata_end_user, caller_name) as end_user,
-        end_user_source,
-        metadata_app,
-        metadata_team,
-        metadata_cost_center,
-        metadata_environment,
-        app_conflict + team_conflict + cost_center_conflict + environment_conflict as metadata_conflict_count,
+        case when metadata_end_user is not null then 'request_metadata' else 'iam_identity' end as end_user_source,
+        metadata_tenant as tenant,
+        is_trusted_caller,
+        claimed_app,
+        claimed_team,
+        claimed_cost_center,
+        claimed_environment,
+        -- how many of the four fields the metadata names differently from the profile's tags
+        (case when tag_app <> claimed_app then 1 else 0 end)
+        + (case when tag_team <> claimed_team then 1 else 0 end)
+        + (case when tag_cost_center <> claimed_cost_center then 1 else 0 end)
+        + (case when tag_environment <> claimed_environment then 1 else 0 end) as metadata_conflict_count,
         caller_arn,
         caller_name,
         caller_type,
@@ -93,7 +114,7 @@ final as (
         cost_usd,
         loaded_at,
         usage_date
-    from resolved
+    from trusted
 )
 
 select * from final

@@ -1,4 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
 -- depends_on: {{ ref('fct_daily_app_cost') }}
 {%- set as_of = bedrock_costs.finops_as_of_date() %}
 {%- set months = [bedrock_costs.finops_var('bedrock_costs_budget_months'), 1] | max %}

@@ -1,4 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
 -- depends_on: {{ ref('fct_daily_app_cost') }}
 {%- set as_of = bedrock_costs.finops_as_of_date() %}
 {%- set window_start = bedrock_costs.finops_window_start(as_of) %}
@@ -22,6 +21,7 @@ model_usage as (
         hourly_usage.app,
         hourly_usage.model_id,
         hourly_usage.price_scope,
+        hourly_usage.aws_region,
         sum(hourly_usage.request_count) as request_count,
         sum(hourly_usage.cached_request_count) as cached_request_count,
         sum(hourly_usage.input_tokens) as input_tokens,
@@ -30,23 +30,24 @@ model_usage as (
         {{ bedrock_costs.complete_sum('hourly_usage.cache_read_cost_usd') }} as cache_read_cost_usd,
         {{ bedrock_costs.complete_sum('hourly_usage.cache_write_cost_usd') }} as cache_write_cost_usd
     from hourly_usage
-    group by hourly_usage.app, hourly_usage.model_id, hourly_usage.price_scope
+    group by hourly_usage.app, hourly_usage.model_id, hourly_usage.price_scope, hourly_usage.aws_region
 ),
 
 valued as (
     -- reads save (input - cache read) per token; writes cost (cache write - input) extra per token
     select
         model_usage.*,
-        {{ bedrock_costs.finops_token_cost('model_usage.cache_read_input_tokens', 'list_prices.input_usd_per_mtok') }}
-        - {{ bedrock_costs.finops_token_cost('model_usage.cache_read_input_tokens', 'list_prices.cache_read_usd_per_mtok') }}
+        {{ bedrock_costs.token_cost('model_usage.cache_read_input_tokens', 'list_prices.input_usd_per_mtok') }}
+        - {{ bedrock_costs.token_cost('model_usage.cache_read_input_tokens', 'list_prices.cache_read_usd_per_mtok') }}
             as cache_read_savings_usd,
-        {{ bedrock_costs.finops_token_cost('model_usage.cache_write_input_tokens', 'list_prices.cache_write_usd_per_mtok') }}
-        - {{ bedrock_costs.finops_token_cost('model_usage.cache_write_input_tokens', 'list_prices.input_usd_per_mtok') }}
+        {{ bedrock_costs.token_cost('model_usage.cache_write_input_tokens', 'list_prices.cache_write_usd_per_mtok') }}
+        - {{ bedrock_costs.token_cost('model_usage.cache_write_input_tokens', 'list_prices.input_usd_per_mtok') }}
             as cache_write_premium_usd
     from model_usage
     left join list_prices
         on model_usage.model_id = list_prices.model_id
         and model_usage.price_scope = list_prices.price_scope
+        and model_usage.aws_region = list_prices.aws_region
 ),
 
 per_app as (

@@ -1,19 +1,20 @@
-{{ config(materialized='table', partitioned_by=none) }}
 -- depends_on: {{ ref('fct_daily_app_cost') }}
+
+{#- Spend spikes (an entity's hours far above its baseline) and new spenders (a caller's first direct
+    call to an expensive model) of the detection days up to the as-of date. The hourly spend and the
+    baselines are int_hourly_entity_spend and int_entity_spend_baselines. -#}
 {%- set as_of = bedrock_costs.finops_as_of_date() %}
-{%- set baseline_days = [bedrock_costs.finops_var('bedrock_costs_anomaly_baseline_days'), 1] | max %}
 {%- set detect_days = [bedrock_costs.finops_var('bedrock_costs_anomaly_detect_days'), 1] | max %}
 {%- set detect_start = 'cast(' ~ dbt.dateadd('day', 1 - detect_days, as_of) ~ ' as date)' %}
-{%- set scan_start = 'cast(' ~ dbt.dateadd('day', 1 - detect_days - baseline_days, as_of) ~ ' as date)' %}
 
 with
 
-hourly_usage as (
-    -- the detection days and the baseline days before them, nothing older
-    select * from {{ ref('int_hourly_usage') }}
-    where
-        usage_date >= {{ scan_start }}
-        and usage_date <= {{ as_of }}
+entity_hours as (
+    select * from {{ ref('int_hourly_entity_spend') }}
+),
+
+baselines as (
+    select * from {{ ref('int_entity_spend_baselines') }}
 ),
 
 daily_caller_cost as (
@@ -21,153 +22,40 @@ daily_caller_cost as (
     where usage_date <= {{ as_of }}
 ),
 
+direct_hours as (
+    -- direct calls (no application profile) of the detection days, per caller, model and hour
+    select * from {{ ref('int_hourly_usage') }}
+    where
+        usage_date >= {{ detect_start }}
+        and usage_date <= {{ as_of }}
+        and attribution_status = 'direct'
+),
+
 list_prices as (
     {{ bedrock_costs.finops_list_prices(as_of) }}
 ),
 
-hourly_calls as (
-    -- spend per hour and per the dimensions below (a small set that several steps read)
-    select
-        hourly_usage.app,
-        coalesce(hourly_usage.caller_arn, 'unknown') as caller_key,
-        hourly_usage.caller_arn,
-        hourly_usage.caller_name,
-        hourly_usage.model_id,
-        hourly_usage.attribution_status,
-        hourly_usage.hour_start_at,
-        hourly_usage.usage_date,
-        sum(hourly_usage.request_count) as request_count,
-        sum(hourly_usage.priced_cost_usd) as cost_usd
-    from hourly_usage
-    group by
-        hourly_usage.app,
-        hourly_usage.caller_arn,
-        hourly_usage.caller_name,
-        hourly_usage.model_id,
-        hourly_usage.attribution_status,
-        hourly_usage.hour_start_at,
-        hourly_usage.usage_date
-),
-
-hourly as (
-    -- priced spend per entity and hour; hours without calls are not rows (the baseline is "when active")
-    select
-        cast('app' as varchar) as dimension,
-        hourly_calls.app as entity_key,
-        hourly_calls.app as entity_name,
-        hourly_calls.hour_start_at,
-        hourly_calls.usage_date,
-        cast(sum(hourly_calls.request_count) as bigint) as request_count,
-        coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd
-    from hourly_calls
-    group by hourly_calls.app, hourly_calls.hour_start_at, hourly_calls.usage_date
-    union all
-    select
-        cast('caller' as varchar) as dimension,
-        hourly_calls.caller_key as entity_key,
-        max(coalesce(hourly_calls.caller_name, hourly_calls.caller_key)) as entity_name,
-        hourly_calls.hour_start_at,
-        hourly_calls.usage_date,
-        cast(sum(hourly_calls.request_count) as bigint) as request_count,
-        coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd
-    from hourly_calls
-    group by hourly_calls.caller_key, hourly_calls.hour_start_at, hourly_calls.usage_date
-),
-
-detection_days as (
-    select distinct hourly.usage_date as detection_date
-    from hourly
-    where hourly.usage_date >= {{ detect_start }}
-),
-
-baseline_hours as (
-    -- each detection day is compared with the entity's active hours in the days before it
-    select
-        hourly.dimension,
-        hourly.entity_key,
-        detection_days.detection_date,
-        hourly.cost_usd,
-        row_number() over (
-            partition by hourly.dimension, hourly.entity_key, detection_days.detection_date
-            order by hourly.cost_usd
-        ) as cost_rank,
-        count(*) over (
-            partition by hourly.dimension, hourly.entity_key, detection_days.detection_date
-        ) as hour_count
-    from hourly
-    inner join detection_days
-        on hourly.usage_date < detection_days.detection_date
-        and hourly.usage_date >= cast({{ dbt.dateadd('day', -baseline_days, 'detection_days.detection_date') }} as date)
-),
-
-baseline_medians as (
-    -- exact median on both engines: the middle row, or the mean of the middle two
-    select
-        baseline_hours.dimension,
-        baseline_hours.entity_key,
-        baseline_hours.detection_date,
-        avg(baseline_hours.cost_usd) as median_usd,
-        max(baseline_hours.hour_count) as baseline_hour_count
-    from baseline_hours
-    where 2 * baseline_hours.cost_rank between baseline_hours.hour_count and baseline_hours.hour_count + 2
-    group by baseline_hours.dimension, baseline_hours.entity_key, baseline_hours.detection_date
-),
-
-deviations as (
-    select
-        baseline_hours.dimension,
-        baseline_hours.entity_key,
-        baseline_hours.detection_date,
-        baseline_hours.hour_count,
-        abs(baseline_hours.cost_usd - baseline_medians.median_usd) as deviation_usd,
-        row_number() over (
-            partition by baseline_hours.dimension, baseline_hours.entity_key, baseline_hours.detection_date
-            order by abs(baseline_hours.cost_usd - baseline_medians.median_usd)
-        ) as deviation_rank
-    from baseline_hours
-    inner join baseline_medians
-        on baseline_hours.dimension = baseline_medians.dimension
-        and baseline_hours.entity_key = baseline_medians.entity_key
-        and baseline_hours.detection_date = baseline_medians.detection_date
-),
-
-baseline_mads as (
-    -- the median absolute deviation, by the same middle-row rule
-    select
-        deviations.dimension,
-        deviations.entity_key,
-        deviations.detection_date,
-        avg(deviations.deviation_usd) as mad_usd
-    from deviations
-    where 2 * deviations.deviation_rank between deviations.hour_count and deviations.hour_count + 2
-    group by deviations.dimension, deviations.entity_key, deviations.detection_date
-),
-
 scored_hours as (
     select
-        hourly.dimension,
-        hourly.entity_key,
-        hourly.entity_name,
-        hourly.hour_start_at,
-        hourly.request_count,
-        hourly.cost_usd,
-        baseline_medians.median_usd,
-        baseline_mads.mad_usd,
-        baseline_medians.baseline_hour_count,
+        entity_hours.dimension,
+        entity_hours.entity_key,
+        entity_hours.entity_name,
+        entity_hours.hour_start_at,
+        entity_hours.request_count,
+        entity_hours.cost_usd,
+        baselines.median_usd,
+        baselines.mad_usd,
+        baselines.baseline_hour_count,
         case
-            when baseline_mads.mad_usd > 0
-                then (hourly.cost_usd - baseline_medians.median_usd) / (1.4826 * baseline_mads.mad_usd)
+            when baselines.mad_usd > 0
+                then (entity_hours.cost_usd - baselines.median_usd) / (1.4826 * baselines.mad_usd)
         end as robust_z
-    from hourly
-    inner join baseline_medians
-        on hourly.dimension = baseline_medians.dimension
-        and hourly.entity_key = baseline_medians.entity_key
-        and hourly.usage_date = baseline_medians.detection_date
-    inner join baseline_mads
-        on baseline_medians.dimension = baseline_mads.dimension
-        and baseline_medians.entity_key = baseline_mads.entity_key
-        and baseline_medians.detection_date = baseline_mads.detection_date
-    where baseline_medians.baseline_hour_count >= {{ bedrock_costs.finops_var('bedrock_costs_anomaly_min_baseline_hours') }}
+    from entity_hours
+    inner join baselines
+        on entity_hours.dimension = baselines.dimension
+        and entity_hours.entity_key = baselines.entity_key
+        and entity_hours.usage_date = baselines.detection_date
+    where baselines.baseline_hour_count >= {{ bedrock_costs.finops_var('bedrock_costs_anomaly_min_baseline_hours') }}
 ),
 
 spike_hours as (
@@ -270,19 +158,18 @@ new_spender_pairs as (
 new_spender_hours as (
     -- the direct spend of each new pair, per hour, from its first day on
     select
-        hourly_calls.caller_key,
-        max(coalesce(hourly_calls.caller_name, hourly_calls.caller_key)) as entity_name,
-        hourly_calls.model_id,
-        hourly_calls.hour_start_at,
-        cast(sum(hourly_calls.request_count) as bigint) as request_count,
-        coalesce(sum(hourly_calls.cost_usd), 0) as cost_usd
-    from hourly_calls
+        coalesce(direct_hours.caller_arn, 'unknown') as caller_key,
+        max(coalesce(direct_hours.caller_name, direct_hours.caller_arn, 'unknown')) as entity_name,
+        direct_hours.model_id,
+        direct_hours.hour_start_at,
+        cast(sum(direct_hours.request_count) as bigint) as request_count,
+        coalesce(sum(direct_hours.priced_cost_usd), 0) as cost_usd
+    from direct_hours
     inner join new_spender_pairs
-        on hourly_calls.caller_arn = new_spender_pairs.caller_arn
-        and hourly_calls.model_id = new_spender_pairs.model_id
-        and hourly_calls.usage_date >= new_spender_pairs.first_usage_date
-    where hourly_calls.attribution_status = 'direct'
-    group by hourly_calls.caller_key, hourly_calls.model_id, hourly_calls.hour_start_at
+        on direct_hours.caller_arn = new_spender_pairs.caller_arn
+        and direct_hours.model_id = new_spender_pairs.model_id
+        and direct_hours.usage_date >= new_spender_pairs.first_usage_date
+    group by coalesce(direct_hours.caller_arn, 'unknown'), direct_hours.model_id, direct_hours.hour_start_at
 ),
 
 new_spenders as (
@@ -360,6 +247,8 @@ final as (
                 || ' from ' || described.started_text || ' to ' || described.ended_text || ' UTC, '
                 || described.ratio_text || 'x its usual $' || described.expected_text
         end as description,
+        {{ detect_start }} as window_start_date,
+        {{ as_of }} as window_end_date,
         cast(described.started_at as date) as usage_date
     from described
 )

@@ -1,4 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
 -- depends_on: {{ ref('fct_daily_app_cost') }}
 {%- set as_of = bedrock_costs.finops_as_of_date() %}
 {%- set window_start = bedrock_costs.finops_window_start(as_of) %}
@@ -47,6 +46,7 @@ token_mix as (
         located.model_id,
         located.price_scope,
         located.geography,
+        located.aws_region,
         cast(sum(located.request_count) as bigint) as request_count,
         sum(located.input_tokens) as input_tokens,
         sum(located.output_tokens) as output_tokens,
@@ -54,7 +54,7 @@ token_mix as (
         sum(located.cache_write_input_tokens) as cache_write_input_tokens,
         {{ bedrock_costs.complete_sum('located.cost_usd') }} as actual_cost_usd
     from located
-    group by located.app, located.team, located.model_id, located.price_scope, located.geography
+    group by located.app, located.team, located.model_id, located.price_scope, located.geography, located.aws_region
 ),
 
 pinned_by_traffic as (
@@ -104,26 +104,57 @@ candidates as (
         and not residency.residency_pinned
 ),
 
-priced as (
+priced_by_region as (
+    -- each region's tokens at that region's list prices, current and alternative
     select
         candidates.*,
-        {{ bedrock_costs.finops_token_cost('candidates.input_tokens', 'current_prices.input_usd_per_mtok') }}
-        + {{ bedrock_costs.finops_token_cost('candidates.output_tokens', 'current_prices.output_usd_per_mtok') }}
-        + {{ bedrock_costs.finops_token_cost('candidates.cache_read_input_tokens', 'current_prices.cache_read_usd_per_mtok') }}
-        + {{ bedrock_costs.finops_token_cost('candidates.cache_write_input_tokens', 'current_prices.cache_write_usd_per_mtok') }}
+        {{ bedrock_costs.token_cost('candidates.input_tokens', 'current_prices.input_usd_per_mtok') }}
+        + {{ bedrock_costs.token_cost('candidates.output_tokens', 'current_prices.output_usd_per_mtok') }}
+        + {{ bedrock_costs.token_cost('candidates.cache_read_input_tokens', 'current_prices.cache_read_usd_per_mtok') }}
+        + {{ bedrock_costs.token_cost('candidates.cache_write_input_tokens', 'current_prices.cache_write_usd_per_mtok') }}
             as current_list_cost_usd,
-        {{ bedrock_costs.finops_token_cost('candidates.input_tokens', 'alternative_prices.input_usd_per_mtok') }}
-        + {{ bedrock_costs.finops_token_cost('candidates.output_tokens', 'alternative_prices.output_usd_per_mtok') }}
-        + {{ bedrock_costs.finops_token_cost('candidates.cache_read_input_tokens', 'alternative_prices.cache_read_usd_per_mtok') }}
-        + {{ bedrock_costs.finops_token_cost('candidates.cache_write_input_tokens', 'alternative_prices.cache_write_usd_per_mtok') }}
+        {{ bedrock_costs.token_cost('candidates.input_tokens', 'alternative_prices.input_usd_per_mtok') }}
+        + {{ bedrock_costs.token_cost('candidates.output_tokens', 'alternative_prices.output_usd_per_mtok') }}
+        + {{ bedrock_costs.token_cost('candidates.cache_read_input_tokens', 'alternative_prices.cache_read_usd_per_mtok') }}
+        + {{ bedrock_costs.token_cost('candidates.cache_write_input_tokens', 'alternative_prices.cache_write_usd_per_mtok') }}
             as alternative_cost_usd
     from candidates
-    inner join list_prices as current_prices
+    -- left joins: a region either side cannot price makes the mix's total NULL, and it is left out
+    left join list_prices as current_prices
         on candidates.model_id = current_prices.model_id
         and candidates.price_scope = current_prices.price_scope
-    inner join list_prices as alternative_prices
+        and candidates.aws_region = current_prices.aws_region
+    left join list_prices as alternative_prices
         on candidates.alternative_model_id = alternative_prices.model_id
         and candidates.alternative_price_scope = alternative_prices.price_scope
+        and candidates.aws_region = alternative_prices.aws_region
+),
+
+priced as (
+    -- back to one row per token mix and alternative, over its regions
+    select
+        app,
+        team,
+        model_id,
+        price_scope,
+        geography,
+        residency_pinned,
+        alternative_kind,
+        alternative_model_id,
+        alternative_price_scope,
+        alternative_note,
+        cast(sum(request_count) as bigint) as request_count,
+        sum(input_tokens) as input_tokens,
+        sum(output_tokens) as output_tokens,
+        sum(cache_read_input_tokens) as cache_read_input_tokens,
+        sum(cache_write_input_tokens) as cache_write_input_tokens,
+        {{ bedrock_costs.complete_sum('actual_cost_usd') }} as actual_cost_usd,
+        {{ bedrock_costs.complete_sum('current_list_cost_usd') }} as current_list_cost_usd,
+        {{ bedrock_costs.complete_sum('alternative_cost_usd') }} as alternative_cost_usd
+    from priced_by_region
+    group by
+        app, team, model_id, price_scope, geography, residency_pinned, alternative_kind, alternative_model_id,
+        alternative_price_scope, alternative_note
 ),
 
 final as (

@@ -1,26 +1,28 @@
 {{
     config(
+        materialized='incremental',
         incremental_strategy='append',
         partitioned_by=['log_date'],
+        post_hook="{{ bedrock_costs.delete_earlier_versions_of_reread_files() }}",
     )
 }}
 
-{#- The raw logs are parsed here, once, and each log file is read once: an incremental run reads
-    only the files of the lookback window's day folders that are not in this table yet (Bedrock
-    writes a log object once and never rewrites it). The rows are appended: a file is either in the
-    table or in this run's read, never both. -#}
-{%- set since_date = bedrock_costs.incremental_cutoff_date(date_column='log_date') %}
+{#- Every line of every log file, parsed once, each file read once. An incremental run lists the
+    lookback window's day folders and reads only the files not stored yet, or stored with another
+    size (a file cut short and then restored, or rewritten): its lines are appended, and the post
+    hook deletes the earlier version's lines. -#}
+{%- set since_date = bedrock_costs.lookback_start_date('log_date') %}
 
 with
 
 log_records as (
-    {{ bedrock_costs.invocation_log_records(
-        source('bedrock', 'invocation_logs'), since_date, loaded_files=(this if since_date else none)) }}
+    {{ bedrock_costs.invocation_log_records(since_date, stored_lines=(this if since_date else none)) }}
 ),
 
-parsed as (
+cast_lines as (
     select
         log_file,
+        file_size,
         log_hour,
         schema_type,
         schema_version,
@@ -66,21 +68,19 @@ classified as (
                 then 'malformed'
             else 'record'
         end as line_status
-    from parsed
+    from cast_lines
 ),
 
 final as (
     select
         log_file,
-        log_hour,
-        cast(
-            substr(log_hour, 1, 4) || '-' || substr(log_hour, 6, 2) || '-' || substr(log_hour, 9, 2) as date
-        ) as log_date,
+        file_size,
         line_status,
         schema_version,
         -- '' when the line has none
         coalesce(request_id, '') as request_id,
         invoked_at,
+        cast(invoked_at as date) as usage_date,
         account_id,
         aws_region,
         inference_region,
@@ -93,8 +93,12 @@ final as (
         coalesce(cache_write_input_tokens, 0) as cache_write_input_tokens,
         error_code,
         request_metadata,
-        -- this run's load time: later models process only the lines loaded after their own newest
-        {{ bedrock_costs.iceberg_timestamp("'" ~ bedrock_costs.load_time() ~ "'") }} as loaded_at
+        cast({{ bedrock_costs.sql_string(bedrock_costs.log_root()) }} as varchar) as log_root,
+        -- this run's stamp: later models process only the lines loaded after their own newest
+        {{ bedrock_costs.iceberg_timestamp("'" ~ bedrock_costs.run_stamp() ~ "'") }} as loaded_at,
+        cast(
+            substr(log_hour, 1, 4) || '-' || substr(log_hour, 6, 2) || '-' || substr(log_hour, 9, 2) as date
+        ) as log_date
     from classified
 )
 

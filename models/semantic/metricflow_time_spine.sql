@@ -1,7 +1,7 @@
 {#- One row per day, for MetricFlow (metric_time, cumulative metrics, filling empty days).
     Plain values + cross joins + dbt.dateadd compile on DuckDB and Athena, and unlike
     dbt.date_spine they need no warehouse query at compile time (make compile-athena is offline). -#}
-{{ config(materialized='table', unique_key=none, partitioned_by=none) }}
+{{ config(materialized='table') }}
 
 with
 

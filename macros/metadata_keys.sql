@@ -8,7 +8,7 @@
       cost_center  costCenter          (a mapped profile's cost_center tag wins)
       environment  environment         (a mapped profile's environment tag wins)
       tenant       tenant              the customer or tenant the call was made for -#}
-{% macro finops_metadata_keys() %}
+{% macro metadata_keys() %}
     {%- set keys = {
         'end_user': ['user', 'userId'],
         'app': ['app', 'applicationId'],

@@ -1,0 +1,46 @@
+{#- dbt's `where` test config, plus one marker: `where: "__rebuilt_days__(<day columns>, <stamp columns>)"`
+    scopes a test to the days the latest run rebuilt (the days of the rows carrying the newest
+    stamp), so a scheduled run tests the partitions it wrote, not the whole history. Each argument
+    is a list of alternatives (`log_date|usage_date`): the first column the relation has is used. A
+    third argument names another model whose newest stamp picks the days (for a view, whose own
+    newest stamp would cost a full read). A
+    full refresh stamps every row, so it tests everything; so does the var
+    bedrock_costs_test_all_days: true. A relation without such columns is tested whole. -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if not where -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set marker = modules.re.fullmatch('\s*__rebuilt_days__\(\s*([\w|]+)\s*,\s*([\w|]+)\s*(?:,\s*(\w+)\s*)?\)\s*', where) -%}
+    {%- if marker is none -%}
+        {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
+    {%- endif -%}
+    {%- if var('bedrock_costs_test_all_days', false) | string | lower == 'true' or not execute
+        or var('bedrock_costs_offline_incremental', none) is not none -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set stamped = relation -%}
+    {%- if marker.group(3) -%}
+        {%- set node = graph.nodes.get('model.bedrock_costs.' ~ marker.group(3)) -%}
+        {%- set stamped = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- set stamped_columns = adapter.get_columns_in_relation(stamped) | map(attribute='name') | map('lower') | list -%}
+    {%- set day_columns = marker.group(1).split('|') | select('in', columns) | select('in', stamped_columns) | list -%}
+    {%- set stamp_columns = marker.group(2).split('|') | select('in', stamped_columns) | list -%}
+    {%- if day_columns | length == 0 or stamp_columns | length == 0 -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set day_column, stamp_column = day_columns[0], stamp_columns[0] -%}
+    {%- set scoped -%}
+        (
+            select * from {{ relation }}
+            where {{ day_column }} in (
+                select rebuilt.{{ day_column }}
+                from {{ stamped }} as rebuilt
+                where rebuilt.{{ stamp_column }} = (select max(newest.{{ stamp_column }}) from {{ stamped }} as newest)
+            )
+        ) dbt_subquery
+    {%- endset -%}
+    {{ return(scoped) }}
+{%- endmacro %}

@@ -1,0 +1,111 @@
+{#- The incremental window, in one file. Each incremental model reads "what changed since its own
+    last run" in its own SQL; these macros only answer the questions it asks:
+
+      incremental_run()             is this an incremental run of {{ this }}? (dbt's is_incremental(),
+                                    or the offline var, so `make compile-athena` needs no warehouse)
+      lookback_start_date(column)   the first day a run re-reads: the newest `column` in {{ this }}
+                                    minus bedrock_costs_lookback_days (late files land in old folders)
+      run_stamp()                   this run's time, stored as loaded_at / summed_at on what it writes
+      newest_value(column)          the newest `column` already in {{ this }} (a stamp or a date)
+      query_dates(sql), in_dates()  a query's dates, and a where clause on them with literal dates
+      reference_version()           a fingerprint of the seeds and vars that price and attribute -#}
+
+
+{% macro incremental_run() %}
+    {%- set forced = var('bedrock_costs_offline_incremental', none) -%}
+    {%- if forced is not none -%}
+        {{ return(forced in (true, 'true', 'True', 1, '1')) }}
+    {%- endif -%}
+    {{ return(is_incremental()) }}
+{% endmacro %}
+
+
+{% macro lookback_start_date(column='usage_date', extra_days=0) %}
+    {%- set newest = bedrock_costs.newest_value(column) -%}
+    {%- if newest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set days_back = var('bedrock_costs_lookback_days') | int + extra_days -%}
+    {%- set start = modules.datetime.date.fromisoformat(newest[:10]) - modules.datetime.timedelta(days=days_back) -%}
+    {{ return(start.isoformat()) }}
+{% endmacro %}
+
+
+{#- 'YYYY-MM-DD HH:MM:SS.fff': the run's start, or 1 ms after the newest stamp already in {{ this }}
+    if that is later (a clock that went back), so a stamp never repeats or goes backwards. -#}
+{% macro run_stamp(column='loaded_at') %}
+    {%- set started = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')[:23] -%}
+    {%- set previous = bedrock_costs.newest_value(column) -%}
+    {%- if previous is not none -%}
+        {%- set previous = (previous ~ '.000')[:23] if previous | length == 19 else previous -%}
+        {%- if previous >= started -%}
+            {%- set bumped = modules.datetime.datetime.strptime(previous, '%Y-%m-%d %H:%M:%S.%f')
+                + modules.datetime.timedelta(milliseconds=1) -%}
+            {%- set started = bumped.strftime('%Y-%m-%d %H:%M:%S.%f')[:23] -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(started) }}
+{% endmacro %}
+
+
+{#- The newest `column` in {{ this }} as text ('YYYY-MM-DD[ HH:MM:SS[.fff]]'), or none on a full
+    build or an empty table. Offline compilation takes bedrock_costs_offline_last_date. -#}
+{% macro newest_value(column) %}
+    {%- if not bedrock_costs.incremental_run() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if var('bedrock_costs_offline_incremental', none) is not none -%}
+        {{ return((var('bedrock_costs_offline_last_date') | string)[:10] ~ ' 00:00:00') }}
+    {%- elif not execute -%}
+        {{ return('1970-01-01 00:00:00') }}
+    {%- endif -%}
+    {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {{ return(none if newest is none else (newest | string)[:23]) }}
+{% endmacro %}
+
+
+{#- The first column of `sql`'s rows as 'YYYY-MM-DD' strings; [] when there is no warehouse
+    (parse) and, offline, the var bedrock_costs_offline_last_date. -#}
+{% macro query_dates(sql) %}
+    {%- if var('bedrock_costs_offline_incremental', none) is not none -%}
+        {{ return([(var('bedrock_costs_offline_last_date') | string)[:10]]) }}
+    {%- elif not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set days = [] -%}
+    {%- for value in run_query(sql).columns[0].values() -%}
+        {%- do days.append((value | string)[:10]) -%}
+    {%- endfor -%}
+    {{ return(days) }}
+{% endmacro %}
+
+
+{#- A short fingerprint of the reference data behind a priced, attributed call: the seeds that map,
+    price and name callers (dbt's checksums of the files) and the vars that change a price or an
+    attribution. int_hourly_usage stores it and re-sums the lookback window when it changes. -#}
+{% macro reference_version() %}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for node in graph.nodes.values() | sort(attribute='name') -%}
+        {%- if node.resource_type == 'seed' and node.name in ['profile_map', 'model_pricing', 'caller_map'] -%}
+            {%- do parts.append(node.name ~ ':' ~ node.checksum.checksum) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do parts.append('cache_write_ttl:' ~ var('bedrock_costs_cache_write_ttl')) -%}
+    {%- do parts.append('metadata_keys:' ~ tojson(bedrock_costs.metadata_keys())) -%}
+    {%- do parts.append('trusted_callers:' ~ tojson(var('bedrock_costs_trusted_metadata_callers', []))) -%}
+    {{ return(local_md5(parts | join('|'))[:16]) }}
+{% endmacro %}
+
+
+{#- `column in (date '…', …)` for a list of 'YYYY-MM-DD' (from query_dates), or `1 = 0` for none:
+    literal dates, so the engine prunes partitions (Athena, Trino) or row groups (DuckDB). -#}
+{% macro in_dates(column, dates) -%}
+    {%- if dates | length == 0 -%}
+        1 = 0
+    {%- else -%}
+        {{ column }} in ({% for day in dates %}date '{{ day }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}

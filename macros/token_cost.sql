@@ -1,0 +1,5 @@
+{#- The one token-cost rule: the USD cost of `tokens` at `usd_per_mtok` (USD per 1M tokens). 0 without
+    tokens; NULL with tokens but no rate, so an unpriced call is never a silent $0. -#}
+{% macro token_cost(tokens, usd_per_mtok) -%}
+    case when {{ tokens }} = 0 then 0 else {{ tokens }} * {{ usd_per_mtok }} / 1e6 end
+{%- endmacro %}
