@@ -19,8 +19,10 @@ help:
 	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
 	@echo "                     with BEDROCK_LOGS_PATH: your logs, into a database of their own, no sample"
 	@echo "make summary         print the summary again (cost by app and team, top callers, anomalies, budgets)"
-	@echo "make test            sqlfluff, dbt build with all data tests on a test fixture, pytest"
+	@echo "make test            ruff, mypy, sqlfluff, dbt build with all data tests on a test fixture, pytest (Trino included)"
 	@echo "make compile-athena  compile every model for the athena target, offline (SQL in target/)"
+	@echo "make trino-up        start a local Trino 476 (hive, iceberg, memory) on 127.0.0.1:18080 (needs Java 24+, Maven)"
+	@echo "make trino-down      stop it"
 	@echo "make report          write reports/cost_report.html (self-contained, opens offline)"
 	@echo "make readme-example  rebuild the bundled sample in target/ and write its summary into README.md"
 	@echo "make bench           benchmark 10M records / 30 days, write docs/benchmarks.md (BENCH_ARGS to change)"
@@ -111,3 +113,9 @@ bench: install
 
 clean:
 	rm -rf target logs $(SAMPLE_DIR) bedrock_costs.duckdb bedrock_costs.duckdb.wal reports/cost_report.html reports/cost_report.png
+
+trino-up:
+	bash scripts/trino_local.sh start
+
+trino-down:
+	bash scripts/trino_local.sh stop

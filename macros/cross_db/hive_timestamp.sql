@@ -10,6 +10,10 @@
     cast({{ expression }} as timestamp(3))
 {%- endmacro %}
 
+{% macro trino__hive_timestamp(expression) -%}
+    {{ bedrock_costs.athena__hive_timestamp(expression) }}
+{%- endmacro %}
+
 {% macro duckdb__hive_timestamp(expression) -%}
     cast({{ expression }} as timestamp)
 {%- endmacro %}

@@ -9,6 +9,10 @@
     cast({{ expression }} as timestamp(6))
 {%- endmacro %}
 
+{% macro trino__iceberg_timestamp(expression) -%}
+    {{ bedrock_costs.athena__iceberg_timestamp(expression) }}
+{%- endmacro %}
+
 {% macro duckdb__iceberg_timestamp(expression) -%}
     cast({{ expression }} as timestamp)
 {%- endmacro %}

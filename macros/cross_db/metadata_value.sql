@@ -11,6 +11,10 @@
     {{ bedrock_costs.metadata_lookups(map_expression, keys, "element_at({map}, '{key}')") }}
 {%- endmacro %}
 
+{% macro trino__metadata_value(map_expression, keys) -%}
+    {{ bedrock_costs.athena__metadata_value(map_expression, keys) }}
+{%- endmacro %}
+
 {% macro duckdb__metadata_value(map_expression, keys) -%}
     {{ bedrock_costs.metadata_lookups(map_expression, keys, "{map}['{key}']") }}
 {%- endmacro %}

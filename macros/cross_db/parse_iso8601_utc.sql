@@ -8,6 +8,10 @@
     cast(try(from_iso8601_timestamp({{ expression }})) at time zone 'UTC' as timestamp(6))
 {%- endmacro %}
 
+{% macro trino__parse_iso8601_utc(expression) -%}
+    {{ bedrock_costs.athena__parse_iso8601_utc(expression) }}
+{%- endmacro %}
+
 {% macro duckdb__parse_iso8601_utc(expression) -%}
     cast(timezone('UTC', try_cast({{ expression }} as timestamptz)) as timestamp)
 {%- endmacro %}

@@ -8,6 +8,10 @@
     regexp_extract({{ expression }}, '{{ pattern }}', {{ group }})
 {%- endmacro %}
 
+{% macro trino__regex_extract(expression, pattern, group) -%}
+    {{ bedrock_costs.athena__regex_extract(expression, pattern, group) }}
+{%- endmacro %}
+
 {% macro duckdb__regex_extract(expression, pattern, group) -%}
     nullif(regexp_extract({{ expression }}, '{{ pattern }}', {{ group }}), '')
 {%- endmacro %}

@@ -134,6 +134,16 @@
     AWSLogs/ (DuckDB: var bedrock_costs_logs_path; Athena and Trino: the log bucket and prefix vars),
     without a trailing slash or a leading './'. -#}
 {% macro log_root() %}
+    {%- if target.type == 'trino' and not var('bedrock_costs_log_bucket', none) -%}
+        {#- a local folder (the local Trino of `make trino-up`): absolute, as local:///path -#}
+        {%- set root = (var('bedrock_costs_logs_path') | string | trim).rstrip('/') -%}
+        {%- if root.startswith('local://') or root.startswith('s3://') -%}
+            {{ return(root) }}
+        {%- elif not root.startswith('/') -%}
+            {{ exceptions.raise_compiler_error('On Trino, BEDROCK_LOGS_PATH must be an absolute folder (or set the vars bedrock_costs_log_bucket and _prefix for S3); got ' ~ root) }}
+        {%- endif -%}
+        {{ return('local://' ~ root) }}
+    {%- endif -%}
     {%- if target.type == 'duckdb' -%}
         {%- set root = (var('bedrock_costs_logs_path') | string | trim).rstrip('/') -%}
         {%- if root.startswith('./') -%}

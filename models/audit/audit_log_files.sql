@@ -2,6 +2,7 @@
     config(
         unique_key='log_file',
         partitioned_by=['log_date'],
+        properties={'partitioning': "ARRAY['log_date']"},
     )
 }}
 

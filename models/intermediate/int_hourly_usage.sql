@@ -4,6 +4,7 @@
         incremental_strategy=bedrock_costs.replace_days_strategy(),
         unique_key='usage_date',
         partitioned_by=['usage_date'],
+        properties={'partitioning': "ARRAY['usage_date']"},
         format='parquet',
         on_schema_change='fail',
     )

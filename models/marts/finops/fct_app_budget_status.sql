@@ -25,21 +25,16 @@ budgets as (
     from app_budgets
 ),
 
-threshold_positions as (
-    {%- for position in range(1, 11) %}
-        select {{ position }} as threshold_position{{ ' union all' if not loop.last }}
-    {%- endfor %}
-),
-
 thresholds as (
-    -- '80;100' -> 80, 100 (up to 10 thresholds per app)
+    -- '80;100' -> 80, 100 (up to 10 thresholds per app; literal positions, as Trino's split_part needs)
+    {%- for position in range(1, 11) %}
     select
         budgets.app,
-        {{ dbt.safe_cast(
-            "nullif(trim(" ~ dbt.split_part('budgets.alert_thresholds_pct', "';'", 'threshold_positions.threshold_position') ~ "), '')",
-            'double') }} as threshold_pct
+        {{ dbt.safe_cast("nullif(trim(" ~ dbt.split_part('budgets.alert_thresholds_pct', "';'", position) ~ "), '')", 'double') }}
+            as threshold_pct
     from budgets
-    cross join threshold_positions
+    {{- ' union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 app_daily as (

@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         partitioned_by=['log_date'],
+        properties={'partitioning': "ARRAY['log_date']"},
         post_hook="{{ bedrock_costs.delete_earlier_versions_of_reread_files() }}",
     )
 }}

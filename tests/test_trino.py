@@ -1,0 +1,193 @@
+"""The production SQL on a real engine. Athena engine v3 is Trino: a local Trino 476
+(scripts/trino_local.sh: Hive connector with the OpenX JSON SerDe and partition projection for the
+raw logs, Iceberg for the project's tables) runs the same SQL the athena target compiles to, and is
+a target of its own. On the same log files:
+1. the whole project builds on the trino target and every mart equals the DuckDB target's, row for
+   row, within 1e-9 USD;
+2. one more day, then a scheduled build, equals a full refresh;
+3. the bad-input fixtures give the same audit counts as on DuckDB;
+4. the scheduled build reads only the lookback window's partitions of the log table, measured by
+   Trino itself (EXPLAIN ANALYZE: the projected log_hour range, and the physical input).
+
+Needs Java 24+ and Maven (scripts/trino_local.sh); CI has both. BEDROCK_COSTS_SKIP_TRINO=1 skips
+these tests, visibly, on a machine without them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, DbtRun, Project, assert_same_rows, environment, generate, make_project
+
+pytestmark = pytest.mark.skipif(os.environ.get("BEDROCK_COSTS_SKIP_TRINO") == "1",
+                                reason="BEDROCK_COSTS_SKIP_TRINO=1: the Trino checks were asked to be skipped")
+
+PORT = os.environ.get("BEDROCK_COSTS_TEST_TRINO_PORT", "18091")
+ACCOUNTS = ["111122223333", "444455556666", "777788889999"]
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "us-gov-west-1"]
+MARTS = ["fct_daily_app_cost", "fct_daily_caller_cost", "fct_daily_app_caller_cost", "fct_daily_residency",
+         "fct_daily_end_user_cost", "fct_app_budget_status", "fct_cost_anomalies", "fct_model_whatif",
+         "fct_app_cache_economics"]
+
+
+@pytest.fixture(scope="session")
+def trino_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A local Trino for this test session, on its own port and run dir; stopped at the end."""
+    run_dir = tmp_path_factory.mktemp("trino_server")
+    env = {**os.environ, "BEDROCK_COSTS_TRINO_PORT": PORT, "BEDROCK_COSTS_TRINO_DATA": str(run_dir)}
+    script = str(REPO / "scripts" / "trino_local.sh")
+    started = subprocess.run(["bash", script, "start"], env=env, capture_output=True, text=True)
+    assert started.returncode == 0, f"the local Trino did not start:\n{started.stdout}\n{started.stderr}"
+    try:
+        yield PORT
+    finally:
+        subprocess.run(["bash", script, "stop"], env=env, capture_output=True, text=True)
+
+
+@dataclass
+class TrinoProject:
+    """A dbt project on the trino target: its own schema (raw table in hive.<schema>, models in
+    iceberg.<schema> and iceberg.<schema>_staging) over one log folder."""
+
+    root: Path
+    logs: Path
+    schema: str
+    port: str
+
+    def dbt(self, *args: str, vars: dict[str, Any] | None = None) -> DbtRun:
+        from dbt.cli.main import dbtRunner
+
+        messages: list[str] = []
+        project_vars = {"bedrock_costs_log_accounts": ACCOUNTS, "bedrock_costs_log_regions": REGIONS,
+                        "bedrock_costs_log_start_date": "2026-10-01", **(vars or {})}
+        command = [*args, "--project-dir", str(REPO), "--profiles-dir", str(self.root),
+                   "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
+                   "--vars", json.dumps(project_vars)]
+        with environment(DBT_TARGET="trino", BEDROCK_LOGS_PATH=str(self.logs), BEDROCK_COSTS_TRINO_PORT=self.port,
+                         BEDROCK_COSTS_TRINO_SCHEMA=self.schema, DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+            result = dbtRunner(callbacks=[lambda event: messages.append(event.info.msg)]).invoke(command)
+        return DbtRun(result, messages)
+
+    def build(self, *args: str) -> DbtRun:
+        table = self.dbt("run-operation", "create_bedrock_log_table")
+        assert table.success, table.messages[-10:]
+        run = self.dbt("build", *args)
+        assert run.success, [m for m in run.messages if "ERROR" in m or "FAIL" in m or "Error" in m][-15:]
+        return run
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        import trino
+
+        connection = trino.dbapi.connect(host="127.0.0.1", port=int(self.port), user="bedrock_costs_tests",
+                                         catalog="iceberg", schema=self.schema)
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, [float(v) if isinstance(v, Decimal) else v for v in row]))
+                for row in cursor.fetchall()]
+        connection.close()
+        return rows
+
+    def mart(self, name: str) -> list[dict[str, Any]]:
+        return self.query(f"select * from iceberg.{self.schema}.{name}")
+
+
+def trino_project(root: Path, logs: Path, schema: str, port: str) -> TrinoProject:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "profiles.yml.example", root / "profiles.yml")
+    return TrinoProject(root, logs, schema, port)
+
+
+def test_the_project_builds_on_trino_and_every_mart_equals_duckdb(trino_server: str, sample: Project,
+                                                                     tmp_path: Path) -> None:
+    project = trino_project(tmp_path, sample.logs, "sample_equal", trino_server)
+    project.build()
+    for mart in MARTS:
+        assert_same_rows(project.mart(mart), sample.mart(mart), mart)
+
+
+@pytest.fixture(scope="module")
+def incremental(trino_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrinoProject, TrinoProject]:
+    """Four days built, then a fifth day delivered and a scheduled build; and a full refresh of the
+    same five days in another schema."""
+    root = tmp_path_factory.mktemp("trino_incremental")
+    logs = root / "logs"
+    generate(logs, records=6_000, days=4, start="2026-11-01", seed=31)
+    project = trino_project(root / "incremental", logs, "incremental_run", trino_server)
+    project.build()
+    generate(logs, records=1_500, days=1, start="2026-11-05", seed=31)
+    project.build()
+    full = trino_project(root / "full", logs, "full_refresh", trino_server)
+    full.build("--full-refresh")
+    return project, full
+
+
+@pytest.mark.parametrize("mart", [*MARTS, "audit_log_files"])
+def test_an_incremental_run_on_trino_equals_a_full_refresh(incremental: tuple[TrinoProject, TrinoProject],
+                                                           mart: str) -> None:
+    project, full = incremental
+    assert_same_rows(project.mart(mart), full.mart(mart), mart)
+
+
+def physical_input(plan: str) -> tuple[list[str], float, int]:
+    """From EXPLAIN ANALYZE text: the log_hour ranges the scan of the log table was pruned to, its
+    physical input in bytes and its splits."""
+    scan = plan[plan.index("bedrock_invocation_logs"):]
+    ranges = re.findall(r"log_hour:[^\n]*PARTITION_KEY\s*::\s*\[\[([^\]]*)\]", scan)
+    size = re.search(r"Physical input: ([0-9.]+)([kMG]?B)", scan)
+    assert size, scan[:2000]
+    splits = re.search(r"Splits: ([0-9,]+)", scan)
+    units = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
+    return ranges, float(size.group(1)) * units[size.group(2)], int(splits.group(1).replace(",", "")) if splits else -1
+
+
+def test_a_scheduled_run_reads_only_the_lookback_partitions(incremental: tuple[TrinoProject, TrinoProject]) -> None:
+    """The read of the raw logs, measured by Trino: the full refresh scans every projected hour; the
+    scheduled run (last built log day 2026-11-05, lookback 3) only log_hour >= 2026/11/02/00, and
+    reads fewer bytes and splits. The figures go to docs/benchmarks.md."""
+    project, full = incremental
+    compiled = "target/compiled/bedrock_costs/models/staging/bedrock/stg_bedrock__log_lines.sql"
+    plans = {}
+    for name, built in (("incremental", project), ("full", full)):
+        select = (built.root / compiled).read_text()
+        plans[name] = "\n".join(row["Query Plan"] for row in built.query(f"explain analyze {select}"))
+    incremental_ranges, incremental_bytes, incremental_splits = physical_input(plans["incremental"])
+    _, full_bytes, full_splits = physical_input(plans["full"])
+    assert incremental_ranges and all(r.startswith("2026/11/02/00") for r in incremental_ranges), incremental_ranges
+    assert incremental_bytes < full_bytes and incremental_splits < full_splits
+    figures = {"incremental_bytes": incremental_bytes, "incremental_splits": incremental_splits,
+               "full_bytes": full_bytes, "full_splits": full_splits, "incremental_log_hours": incremental_ranges}
+    print("TRINO SCAN", json.dumps(figures))
+
+
+def test_bad_input_gives_the_duckdb_audit_counts(trino_server: str, tmp_path: Path) -> None:
+    """Every bad-input fixture, together, through the OpenX SerDe: the same audit counts per file as
+    the DuckDB target's (log paths compared without their local:// scheme)."""
+    from test_bad_input import CASES, deliver
+
+    logs = tmp_path / "logs"
+    for case in CASES:
+        deliver(case, logs)
+    duck = make_project(tmp_path / "duckdb", logs)
+    assert duck.dbt("build").success
+    trino = trino_project(tmp_path / "trino", logs, "bad_input", trino_server)
+    table = trino.dbt("run-operation", "create_bedrock_log_table")
+    assert table.success
+    trino.dbt("build")  # the unpriced test fails by design (a fixture has an unknown model), as on DuckDB
+    columns = ["raw_line_count", "invocation_count", "duplicate_count", "malformed_count", "skipped_count",
+               "unknown_schema_version_count"]
+
+    def per_file(rows: list[dict[str, Any]]) -> dict[str, tuple]:
+        return {row["log_file"].removeprefix("local://"): tuple(row[c] for c in columns) for row in rows}
+
+    assert per_file(trino.mart("audit_log_files")) == per_file(duck.mart("audit_log_files"))
