@@ -143,7 +143,8 @@ def physical_input(plan: str) -> tuple[list[str], float, int]:
     """From EXPLAIN ANALYZE text: the log_hour ranges the scan of the log table was pruned to, its
     physical input in bytes and its splits."""
     scan = plan[plan.index("bedrock_invocation_logs"):]
-    ranges = re.findall(r"log_hour:[^\n]*PARTITION_KEY\s*::\s*\[\[([^\]]*)\]", scan)
+    # "log_hour:string:PARTITION_KEY" then, on the next line (after the plan's box drawing), ":: [[from, to]]"
+    ranges = re.findall(r"log_hour:[^\n]*PARTITION_KEY[\s│]*::\s*\[\[([^\]]*)\]", scan)
     size = re.search(r"Physical input: ([0-9.]+)([kMG]?B)", scan)
     assert size, scan[:2000]
     splits = re.search(r"Splits: ([0-9,]+)", scan)
