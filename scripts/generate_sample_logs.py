@@ -877,7 +877,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--no-anomalies", dest="plant", action="store_false",
                         help="do not plant the last day's runaway loop and new Opus spender")
+    parser.add_argument("--cur", action="store_true",
+                        help="also write the bill: a CUR 2.0 export under <out>/cur, with planted differences "
+                             "and their amounts in ground_truth/bill_truth.json (docs/bill.md)")
+    parser.add_argument("--cur-clean", action="store_true",
+                        help="with --cur: a clean month, the bill equals the logs at list price")
     args = parser.parse_args(argv)
+    if args.cur_clean and not args.cur:
+        parser.error("--cur-clean needs --cur")
     if args.records < 0 or args.days < 1:
         parser.error("--records must be >= 0 and --days >= 1")
     return args
@@ -890,6 +897,13 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(row[5] for row in truth.app_daily.values())
     print(f"wrote {truth.raw_lines:,} log lines in {truth.files:,} files under {args.out}/AWSLogs "
           f"({args.records:,} invocations, ${total:,.2f} expected cost)")
+    if args.cur:
+        from bedrock_costs.sample_cur import write_cur
+
+        tags = {p.arn: {"_name": p.name, "app": p.app, "team": p.team, "cost_center": p.cost_center,
+                        "environment": p.environment} for p in profiles()}
+        bill = write_cur(args.out, args.pricing, tags, planted=not args.cur_clean)
+        print(f"wrote a CUR 2.0 export ({bill['line_count']:,} lines) under {bill['export_root']}")
     return 0
 
 
