@@ -1,0 +1,85 @@
+{#- Where the bill knows more, 2: the cost-allocation tags the bill carries on application-profile
+    lines (resource_tags user_app, user_team, user_cost_center, user_environment; CUR 2.0 with
+    INCLUDE_RESOURCES and the tags activated) against seeds/profile_map.csv, per profile and tag. A
+    tag the bill does not carry is `not_tagged_in_bill` (not activated, or not on the profile); a
+    profile the map lacks is `profile_not_in_map`. -#}
+
+with
+
+profile_lines as (
+    select bill_lines.*
+    from {{ ref('int_bill_lines_resolved') }} as bill_lines
+    where
+        bill_lines.resource_id like 'arn:%:application-inference-profile/%'
+        and bill_lines.charge_category in ('usage', 'other')
+),
+
+bill_tags as (
+    {%- for tag_key in ['app', 'team', 'cost_center', 'environment'] %}
+        select
+            profile_lines.resource_id as profile_arn,
+            '{{ tag_key }}' as tag_key,
+            min(profile_lines.account_id) as account_id,
+            min(profile_lines.tag_{{ tag_key }}) as bill_value,
+            max(profile_lines.tag_{{ tag_key }}) as other_bill_value,
+            count(distinct profile_lines.tag_{{ tag_key }}) as bill_value_count,
+            sum(profile_lines.gross_cost_usd) as billed_cost_usd,
+            min(profile_lines.usage_date) as first_usage_date,
+            max(profile_lines.usage_date) as last_usage_date
+        from profile_lines
+        group by profile_lines.resource_id
+        {{- ' union all' if not loop.last }}
+    {%- endfor %}
+),
+
+profiles as (
+    select
+        trim(profile_map.profile_arn) as profile_arn,
+        trim(profile_map.profile_name) as profile_name,
+        nullif(trim(profile_map.app), '') as app,
+        nullif(trim(profile_map.team), '') as team,
+        nullif(trim(profile_map.cost_center), '') as cost_center,
+        nullif(trim(profile_map.environment), '') as environment
+    from {{ ref('profile_map') }} as profile_map
+),
+
+mapped as (
+    select
+        bill_tags.*,
+        profiles.profile_arn as mapped_profile_arn,
+        profiles.profile_name,
+        case bill_tags.tag_key
+            when 'app' then profiles.app
+            when 'team' then profiles.team
+            when 'cost_center' then profiles.cost_center
+            else profiles.environment
+        end as profile_map_value
+    from bill_tags
+    left join profiles
+        on bill_tags.profile_arn = profiles.profile_arn
+),
+
+final as (
+    select
+        mapped.profile_arn,
+        mapped.profile_name,
+        mapped.account_id,
+        mapped.tag_key,
+        case
+            when mapped.bill_value_count > 1 then mapped.bill_value || ' | ' || mapped.other_bill_value
+            else mapped.bill_value
+        end as bill_value,
+        mapped.profile_map_value,
+        mapped.billed_cost_usd,
+        mapped.first_usage_date,
+        mapped.last_usage_date,
+        case
+            when mapped.mapped_profile_arn is null then 'profile_not_in_map'
+            when mapped.bill_value is null then 'not_tagged_in_bill'
+            when mapped.bill_value_count > 1 or mapped.bill_value <> coalesce(mapped.profile_map_value, '') then 'differs'
+            else 'matches'
+        end as status
+    from mapped
+)
+
+select * from final
