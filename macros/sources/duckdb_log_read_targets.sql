@@ -1,31 +1,64 @@
-{#- DuckDB: what to read, as globs and file paths. A full build reads every day folder
-    (…/<region>/yyyy/mm/dd/hh/*.json.gz). An incremental run lists only the months of the window
-    (from since_date's month to the current one), never the whole history, and leaves out the files
-    stored with the same size: an hour folder none of whose files was ever stored is one glob, and
-    the other new or rewritten files are named one by one. Offloaded bodies under hh/data/ and the
+{#- DuckDB: what to read, as globs and file paths, under a folder or s3://bucket/prefix (read through
+    the fsspec filesystem that profiles.yml.example registers for an s3:// BEDROCK_LOGS_PATH).
+
+    The region folders (…/AWSLogs/<account>/BedrockModelInvocationLogs/<region>/) are listed first,
+    and each is globbed below a literal prefix: on S3 a glob whose first wildcard is the account
+    folder makes fsspec walk every folder beneath it, the whole history. A full build reads every
+    day folder (<region>/yyyy/mm/dd/hh/*.json.gz). An incremental run lists only the window, from
+    since_date to the day after the clock's (a folder just past midnight UTC): one literal day
+    prefix per day of since_date's month, then whole months. It leaves out the files stored with
+    the same size: an hour folder none of whose files was ever stored is one glob, and the other
+    new or rewritten files are named one by one. Offloaded bodies under hh/data/ and the
     permission-check object never match. -#}
 {% macro duckdb_log_read_targets(since_date, stored_lines=none) %}
     {%- set root = bedrock_costs.log_root() -%}
-    {%- set all_days = '[0-9][0-9][0-9][0-9]/[0-1][0-9]' -%}
-    {%- set file_glob = root ~ '/AWSLogs/*/BedrockModelInvocationLogs/*/{month}/[0-3][0-9]/[0-2][0-9]/*.json.gz' -%}
+    {%- set all_months = '[0-9][0-9][0-9][0-9]/[0-1][0-9]' -%}
+    {%- set hour_files = '[0-2][0-9]/*.json.gz' -%}
     {%- if not execute -%}
-        {{ return([file_glob | replace('{month}', all_days)]) }}
+        {{ return([root ~ '/AWSLogs/*/BedrockModelInvocationLogs/*/' ~ all_months ~ '/[0-3][0-9]/' ~ hour_files]) }}
     {%- endif -%}
-    {%- set month_globs = [] -%}
+    {%- if root.startswith('s3://') and not (target.get('filesystems') or []) | selectattr('fs', 'in', ['s3', 's3a']) | list -%}
+        {{ exceptions.raise_compiler_error(
+            'The logs are on S3 (' ~ root ~ '), but no S3 filesystem is registered with DuckDB. Set '
+            ~ 'BEDROCK_LOGS_PATH=' ~ root ~ ' in the environment (profiles.yml.example then registers s3fs '
+            ~ 'through the profile option filesystems), or add `filesystems: [{fs: s3}]` to the profile.') }}
+    {%- endif -%}
+
+    {#- each window day's folder, or month folder, below a region folder ('yyyy/mm/dd/' + hour_files) -#}
+    {%- set period_globs = [] -%}
     {%- if since_date -%}
-        {#- the months of the window, up to the clock's month, and one more: a day folder just past
-            midnight UTC of the next month -#}
         {%- set first = modules.datetime.date.fromisoformat(since_date) -%}
+        {%- set day = modules.datetime.timedelta(days=1) -%}
+        {%- set next_month = (first.replace(day=28) + 4 * day).replace(day=1) -%}
+        {#- logs dated past the clock (a sample, a skewed clock): to the end of the next month -#}
         {%- set clock = run_started_at.date() -%}
-        {%- set month_count = [(clock.year - first.year) * 12 + clock.month - first.month, 0] | max + 2 -%}
-        {%- for offset in range(month_count) -%}
-            {%- set month_index = first.month - 1 + offset -%}
-            {%- set month = first.replace(year=first.year + month_index // 12, month=month_index % 12 + 1, day=1) -%}
-            {%- do month_globs.append(file_glob | replace('{month}', month.strftime('%Y/%m'))) -%}
+        {%- set last = clock + day if clock >= first else (next_month.replace(day=28) + 4 * day).replace(day=1) - day -%}
+        {%- set days_in_first_month = ([last, next_month - day] | min - first).days + 1 -%}
+        {%- for offset in range(days_in_first_month) -%}
+            {%- do period_globs.append((first + offset * day).strftime('%Y/%m/%d/') ~ hour_files) -%}
+        {%- endfor -%}
+        {%- set later_months = (last.year - next_month.year) * 12 + last.month - next_month.month + 1 -%}
+        {%- for offset in range(later_months) -%}
+            {%- set month_index = next_month.month - 1 + offset -%}
+            {%- set month = next_month.replace(year=next_month.year + month_index // 12, month=month_index % 12 + 1) -%}
+            {%- do period_globs.append(month.strftime('%Y/%m/') ~ '[0-3][0-9]/' ~ hour_files) -%}
         {%- endfor -%}
     {%- else -%}
-        {%- do month_globs.append(file_glob | replace('{month}', all_days)) -%}
+        {%- do period_globs.append(all_months ~ '/[0-3][0-9]/' ~ hour_files) -%}
     {%- endif -%}
+
+    {%- set region_listing -%}
+        select distinct rtrim(file, '/') as region_folder
+        from glob({{ bedrock_costs.sql_string(root ~ '/AWSLogs/*/BedrockModelInvocationLogs/*/') }})
+        order by region_folder
+    {%- endset -%}
+    {%- set file_globs = [] -%}
+    {%- for region_folder in run_query(region_listing).columns[0].values() -%}
+        {%- for period_glob in period_globs -%}
+            {%- do file_globs.append(region_folder ~ '/' ~ period_glob) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+
     {%- set listing -%}
         with
 
@@ -36,8 +69,8 @@
                 regexp_extract(filename, '^(.*/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as hour_folder,
                 regexp_extract(filename, '^.*/([0-9]{4})/([0-9]{2})/([0-9]{2})/[0-9]{2}/[^/]*$', ['y', 'm', 'd']) as ymd
             from read_blob([
-                {%- for month_glob in month_globs %}
-                {{ bedrock_costs.sql_string(month_glob) }}{{ ',' if not loop.last }}
+                {%- for file_glob in file_globs %}
+                {{ bedrock_costs.sql_string(file_glob) }}{{ ',' if not loop.last }}
                 {%- endfor %}
             ])
         ),
@@ -97,7 +130,7 @@
         {%- endif %}
         order by read_target
     {%- endset -%}
-    {%- set read_targets = run_query(listing).columns[0].values() -%}
+    {%- set read_targets = run_query(listing).columns[0].values() if file_globs else [] -%}
     {%- if read_targets | length == 0 and not since_date -%}
         {{ exceptions.raise_compiler_error(
             'No Bedrock invocation log files under ' ~ root ~ '/AWSLogs/<account>/BedrockModelInvocationLogs/<region>/yyyy/mm/dd/hh/' ~
