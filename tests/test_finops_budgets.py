@@ -102,7 +102,8 @@ def test_as_of_var_and_month_window(budgets: Project, tmp_path: Path) -> None:
     shutil.copy(budgets.root / "profiles.yml", tmp_path / "profiles.yml")
     budgets.query("checkpoint")  # everything out of the WAL into the file
     shutil.copy(budgets.database, copy.database)
-    run = copy.dbt("run", "--select", "fct_app_budget_status",
+    run = copy.dbt("run", "--select", "int_app_daily_spend", "int_budget_months", "int_app_month_spend",
+                   "fct_app_budget_status",
                    vars={"bedrock_costs_as_of_date": "2026-11-05", "bedrock_costs_budget_months": 1})
     assert run.success, failures(run)
     months = rows(copy, "select distinct month_start_date from main.fct_app_budget_status")
