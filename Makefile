@@ -60,7 +60,7 @@ summary: install
 RUN_LOGS = $(or $(BEDROCK_LOGS_PATH),$(SAMPLE_DIR))
 
 run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
-	@test -d "$(RUN_LOGS)" || { echo "ERROR [NoLogs]: BEDROCK_LOGS_PATH=$(RUN_LOGS) is not a folder (the one that contains AWSLogs/)"; exit 1; }
+	@case "$(RUN_LOGS)" in s3://*) ;; *) test -d "$(RUN_LOGS)" || { echo "ERROR [NoLogs]: BEDROCK_LOGS_PATH=$(RUN_LOGS) is not a folder (the one that contains AWSLogs/)"; exit 1; } ;; esac
 	@export DBT_DUCKDB_PATH="$$($(BIN)/bedrock-costs summary --which-database)" && \
 	echo "Building $$DBT_DUCKDB_PATH from $(RUN_LOGS) (dbt build --quiet) ..." && \
 	rm -f target/run_results.json && \

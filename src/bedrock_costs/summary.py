@@ -46,7 +46,9 @@ def default_database(environ: Mapping[str, str] | None = None) -> Path:
     logs = env.get("BEDROCK_LOGS_PATH")
     if not logs:
         return Path(DEFAULT_DATABASE)
-    digest = hashlib.sha256(str(Path(logs).resolve()).encode()).hexdigest()[:8]
+    # an s3:// prefix is its own key; a folder is keyed by its absolute path
+    key = logs.rstrip("/") if "://" in logs else str(Path(logs).resolve())
+    digest = hashlib.sha256(key.encode()).hexdigest()[:8]
     return Path(f"bedrock_costs_{digest}.duckdb")
 
 
