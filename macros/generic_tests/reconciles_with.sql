@@ -1,8 +1,10 @@
 {#- No request or token is lost or double counted between two models: each expression in
     `measures` (name -> [expression on this model, expression on compare_model]) has the same
     total on both sides. With `day_column`, compare_model is taken on the days this model's rows
-    cover, so a test scoped to the days a run rebuilt (the `where` config) compares like with like. -#}
+    cover, so a test scoped to the days a run rebuilt (the `where` config) compares like with like;
+    the days are found first and inlined, so the engine prunes compare_model to them. -#}
 {% test reconciles_with(model, compare_model, measures, day_column=none) %}
+{%- set days = bedrock_costs.query_dates('select distinct ' ~ day_column ~ ' from ' ~ model) if day_column else [] %}
 with
 
 this_side as (
@@ -20,7 +22,7 @@ other_side as (
         {% endfor %}
     from {{ compare_model }}
     {%- if day_column %}
-    where {{ day_column }} in (select distinct {{ day_column }} from {{ model }})
+    where {{ bedrock_costs.in_dates(day_column, days) }}
     {%- endif %}
 )
 
