@@ -2,8 +2,8 @@
     named: the one place a bill line meets the name seeds. The model comes, in order, from
     product['model'] (standardized Bedrock metadata since 2026-07; seeds/price_list_model_map.csv),
     the Marketplace product name without " (Amazon Bedrock Edition)", the usage type's model name
-    (seeds/cur_usage_type_models.csv, then price_list_model_map) and the resource ARN when the logs
-    named it (int_model_ids_resolved). The region is the usage type's prefix (seeds/cur_region_codes.csv:
+    (seeds/cur_usage_type_models.csv, then price_list_model_map, then the catalog's ids) and the
+    resource ARN when the logs named it (int_model_ids_resolved). The region is the usage type's prefix (seeds/cur_region_codes.csv:
     the region the call was sent to), else product_region_code. -#}
 
 with
@@ -37,6 +37,12 @@ region_codes as (
     from {{ ref('cur_region_codes') }} as cur_region_codes
 ),
 
+catalog_ids as (
+    -- a usage type that names the catalog id itself (mantle: anthropic.claude-opus-4-8)
+    select distinct prices.model_id
+    from {{ ref('int_model_prices') }} as prices
+),
+
 logged_resources as (
     -- a resource ARN the logs called by (a foundation model or an application profile), resolved once
     select
@@ -54,12 +60,17 @@ resolved as (
             by_product_name.model_id,
             by_usage_type.model_id,
             by_usage_type_price_list.model_id,
+            by_catalog_id.model_id,
             by_resource.model_id
         ) as model_id,
         case
             when by_product_model.model_id is not null then 'product_model'
             when by_product_name.model_id is not null then 'product_name'
-            when by_usage_type.model_id is not null or by_usage_type_price_list.model_id is not null then 'usage_type'
+            when
+                by_usage_type.model_id is not null
+                or by_usage_type_price_list.model_id is not null
+                or by_catalog_id.model_id is not null
+                then 'usage_type'
             when by_resource.model_id is not null then 'resource_id'
         end as model_resolved_by,
         coalesce(region_codes.aws_region, lines.product_region_code) as aws_region
@@ -72,6 +83,8 @@ resolved as (
         on lower(lines.usage_type_model_name) = by_usage_type.model_name_key
     left join price_list_names as by_usage_type_price_list
         on lower(lines.usage_type_model_name) = by_usage_type_price_list.model_name_key
+    left join catalog_ids as by_catalog_id
+        on lines.usage_type_model_name = by_catalog_id.model_id
     left join logged_resources as by_resource
         on lines.resource_id = by_resource.model_id_key
     left join region_codes
