@@ -167,3 +167,27 @@ def test_athena_bill_models_give_the_duckdb_results(compiled: dict[str, Path], b
             compared.append(model["name"])
     assert {"stg_cur__bedrock_lines", "int_bill_cells_compared", "fct_bill_reconciliation",
             "fct_bill_variance_by_cause", "fct_daily_app_cost_billed"} <= set(compared)
+
+
+def test_the_cur_table_ddl_for_trino_projects_the_billing_period(tmp_path: Path) -> None:
+    """Trino's Hive connector: the same projection, as column and table properties, in the Hive catalog."""
+    from dbt.cli.main import dbtRunner
+
+    from conftest import environment
+
+    shutil.copy(REPO / "profiles.yml.example", tmp_path / "profiles.yml")
+    with environment(DBT_TARGET="trino", BEDROCK_LOGS_PATH=str(tmp_path), DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+        result = dbtRunner().invoke(
+            ["compile", "--inline", DDL_INLINE, "--project-dir", str(REPO), "--profiles-dir", str(tmp_path),
+             "--target", "trino", "--no-populate-cache", "--quiet", "--target-path", str(tmp_path / "target"),
+             "--log-path", str(tmp_path / "logs"), "--vars", json.dumps(CUR_VARS)])
+    assert result.success, result.exception
+    ddl = result.result.results[0].node.compiled_code
+    location = "s3://example-cur-exports/cur/bedrock-costs-cur/data/"
+    assert "create table hive.bedrock_costs.cur_2_0 (" in ddl
+    assert "drop table if exists hive.bedrock_costs.cur_2_0" in ddl
+    assert f"external_location = '{location}'" in ddl and "format = 'PARQUET'" in ddl
+    assert "partitioned_by = array['billing_period']" in ddl and "partition_projection_enabled = true" in ddl
+    assert f"partition_projection_location_template = '{location}BILLING_PERIOD=${{billing_period}}/'" in ddl
+    assert "partition_projection_range = array['2026-01', 'NOW']" in ddl
+    assert "product map(varchar, varchar)" in ddl

@@ -6,11 +6,10 @@
 
     Parquet, over s3://<bucket>/<prefix>/<export>/data/ (vars bedrock_costs_cur_bucket,
     bedrock_costs_cur_prefix, bedrock_costs_cur_export_name), partitioned by billing_period
-    (`YYYY-MM`, the BILLING_PERIOD=YYYY-MM folders). Athena projects the partitions from
-    bedrock_costs_cur_start_period to now, so no crawler or MSCK REPAIR is ever needed; Trino's Hive
-    connector has no projection, so the run-operation syncs the partitions from S3 (run it after each
-    new month). The export must overwrite its period in place (OVERWRITE_REPORT): the table reads
-    every file in a period's folder. Only the columns the project reads are declared; Parquet is read
+    (`YYYY-MM`, the BILLING_PERIOD=YYYY-MM folders), projected from bedrock_costs_cur_start_period to
+    now, so no crawler, MSCK REPAIR or partition sync is ever needed (Athena's partition projection,
+    and the Trino Hive connector's). The export must overwrite its period in place
+    (OVERWRITE_REPORT): the table reads every file in a period's folder. Only the columns the project reads are declared; Parquet is read
     by column name, so the rest of the export's columns are simply not read. -#}
 {% macro create_cur_table(dry_run=false) %}
     {%- if target.type not in ('athena', 'trino') and not dry_run -%}
@@ -40,7 +39,9 @@
     {%- if not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?', name) -%}
         {{ exceptions.raise_compiler_error('bedrock_costs_cur_table: ' ~ name ~ ' is not a table name (`table` or `schema.table`: letters, digits, _)') }}
     {%- endif -%}
-    {{ return(name if '.' in name else target.schema ~ '.' ~ name) }}
+    {%- set qualified = name if '.' in name else target.schema ~ '.' ~ name -%}
+    {#- Trino: the table lives in the Hive catalog, beside the raw log table -#}
+    {{ return(bedrock_costs.raw_log_database() ~ '.' ~ qualified if target.type == 'trino' else qualified) }}
 {%- endmacro %}
 
 
@@ -105,27 +106,42 @@ alter table {{ bedrock_costs.cur_table_name() }} set tblproperties (
     {{ return([create_table, refresh_projection]) }}
 {% endmacro %}
 
+{#- Trino's Hive connector takes the same table as CREATE TABLE ... WITH, projection as column and
+    table properties (as the log table does), in the Hive catalog of bedrock_costs_raw_database. The
+    table is external: dropping it to apply changed vars leaves the export alone. -#}
 {% macro trino__cur_table_statements() %}
     {%- set location = bedrock_costs.cur_data_location() -%}
     {%- set table_name = bedrock_costs.cur_table_name() -%}
+    {%- set start_period = var('bedrock_costs_cur_start_period', '2026-01') | string | trim -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}', start_period) -%}
+        {{ exceptions.raise_compiler_error('bedrock_costs_cur_start_period: ' ~ start_period ~ ' is not a billing period (YYYY-MM)') }}
+    {%- endif -%}
+    {%- set create_schema -%}
+create schema if not exists {{ table_name.rsplit('.', 1)[0] }}
+    {%- endset -%}
+    {%- set drop_table -%}
+drop table if exists {{ table_name }}
+    {%- endset -%}
     {%- set create_table -%}
-create table if not exists {{ table_name }} (
+create table {{ table_name }} (
     {%- for column_name, column_type in bedrock_costs.cur_columns() %}
     {{ column_name }} {{ column_type }},
     {%- endfor %}
-    billing_period varchar
+    billing_period varchar with (
+        partition_projection_type = 'date', partition_projection_format = 'yyyy-MM',
+        partition_projection_range = array['{{ start_period }}', 'NOW'],
+        partition_projection_interval = 1, partition_projection_interval_unit = 'MONTHS'
+    )
 )
 with (
-    external_location = '{{ location }}',
     format = 'PARQUET',
-    partitioned_by = array['billing_period']
+    external_location = {{ bedrock_costs.sql_string(location) }},
+    partitioned_by = array['billing_period'],
+    partition_projection_enabled = true,
+    partition_projection_location_template = {{ bedrock_costs.sql_string(location ~ 'BILLING_PERIOD=${billing_period}/') }}
 )
     {%- endset -%}
-    {#- the folders are BILLING_PERIOD=YYYY-MM: matched to the lower-case column case-insensitively -#}
-    {%- set sync_partitions -%}
-call system.sync_partition_metadata('{{ table_name.split('.')[0] }}', '{{ table_name.split('.')[1] }}', 'FULL', false)
-    {%- endset -%}
-    {{ return([create_table, sync_partitions]) }}
+    {{ return([create_schema, drop_table, create_table]) }}
 {% endmacro %}
 
 {% macro default__cur_table_statements() %}
