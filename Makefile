@@ -8,12 +8,12 @@ SAMPLE_DIR := sample_logs
 SAMPLE_ARGS ?= --records 100000 --days 14 --start-date 2026-11-01 --seed 42
 FIXTURE_DIR := target/fixture_logs
 FIXTURE_DB := target/fixture.duckdb
-FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7
+FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7 --cur
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean
+.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
 
 help:
 	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
@@ -71,15 +71,15 @@ run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cos
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
 	$(BIN)/ruff check src tests/bootstrap tests/test_report.py tests/test_summary.py tests/test_one_meaning_of_app.py
 	$(BIN)/mypy
-	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
+	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 
 $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.installed
 	$(BIN)/python scripts/generate_sample_logs.py $(FIXTURE_ARGS) --out $(FIXTURE_DIR) --quiet
 
 dbt-test: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
 	rm -f $(FIXTURE_DB)
-	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build --full-refresh
-	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) docs generate --target-path target/docs
+	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build --full-refresh
+	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) docs generate --target-path target/docs
 
 pytest: install chromium
 	$(BIN)/python -m pytest
