@@ -24,14 +24,15 @@ MONEY = re.compile(r"^\$\d{1,3}(,\d{3})*\.\d\d$")
 def table_after(text: str, heading_start: str) -> tuple[str, list[dict[str, str]]]:
     """The heading line that starts with ``heading_start``, and the table under it as dicts. Columns are cut
     where the rule's runs of dashes are, so values with spaces stay whole; every cell must sit inside its
-    column, and a column's cells all against its left edge or all against its right edge."""
+    column, and a column's cells all against its left edge or all against its right edge. The table ends at
+    a blank line, a "... and N more" line or an indented line (the notes under the bill's table)."""
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(heading_start))
     rule = lines[at + 2]
     spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
     body = [lines[at + 1]]
     for line in lines[at + 3:]:
-        if not line.strip() or line.startswith("..."):
+        if not line.strip() or line.startswith(("...", "  ")):
             break
         body.append(line)
     cut = [[line[a:(spans[i + 1][0] if i + 1 < len(spans) else None)] for i, (a, _) in enumerate(spans)]

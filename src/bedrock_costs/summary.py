@@ -1,10 +1,13 @@
-"""Print the `make run` summary: cost by app and team, the top callers, and any anomalies and budget alerts.
+"""Print the `make run` summary: cost by app and team, the top callers, any anomalies and budget alerts,
+and, with a CUR 2.0 export, the bill versus the estimate.
 
     bedrock-costs summary [--database PATH] [--days 7] [--top 8] [--run-results target/run_results.json]
     bedrock-costs summary --which-database          the database `make run` builds (see default_database)
     bedrock-costs summary --readme README.md [--check]
 
-Every section names its window. ``--run-results`` first prints one line about the dbt build that
+Every section names its window. The bill's section (only when the bill marts exist, docs/bill.md)
+shows each billing period with data in the summary's window: its window is that month's days.
+``--run-results`` first prints one line about the dbt build that
 just ran (what it built and tested, what failed, how long it took). ``--readme`` writes the summary
 into README.md's example block; with ``--check`` it only says whether the block is current.
 """
@@ -219,6 +222,286 @@ def budget_section(con: duckdb.DuckDBPyConnection) -> str:
                     {2, 3, 4, 5}))
 
 
+# ---------------------------------------------------------------------------------------------
+# The bill versus the estimate (docs/bill.md): only when a CUR 2.0 export built the bill marts.
+# The report (report/data.py, report/render.py) reads and words it through these too.
+
+BILL_MARTS = ("fct_bill_variance_by_cause", "fct_bill_reconciliation")  # without both: no section
+BILL_CAUSES = {  # the waterfall's causes (fct_bill_variance_by_cause.cause), as a person reads them
+    "log_estimate": "estimate at list price (the logs)",
+    "not_yet_billed": "not billed yet (CUR lag)",
+    "token_count_gap": "token-count gaps (logging off or late)",
+    "price_difference": "price differences (catalog vs bill)",
+    "unlogged_traffic": "traffic the logs never see",
+    "non_token_charges": "non-token charges",
+    "unclassified": "bill lines no rule classifies",
+    "credits_and_discounts": "discounts and credits",
+    "residual": "residual",
+    "net_bill": "net bill",
+}
+BILL_TOTALS = ("log_estimate", "net_bill")
+BILL_ONE_KIND = {"log_estimate", "not_yet_billed", "token_count_gap", "price_difference", "residual", "net_bill"}
+BILL_STATUSES = (  # fct_bill_reconciliation.status, in the status line's words and order
+    ("reconciled", "cells reconciled"), ("variance", "with a variance"), ("not_in_logs", "not in the logs"),
+    ("not_in_bill", "not in the bill"), ("pending", "pending"))
+DIFFERING_TAGS = ("differs", "profile_not_in_map")
+DIFFERING_CALLERS = ("differs", "not_in_logs", "not_in_bill")
+
+# The billing periods from the window's first month to its last, and the days the bill marts hold in each.
+BILL_PERIODS_SQL = """
+select billing_period, min(usage_date) as first_date, max(usage_date) as last_date
+from fct_bill_reconciliation
+where billing_period between ? and ?
+group by billing_period
+order by billing_period
+"""
+
+# One period's waterfall, summed over its accounts: one row per cause and kind, in step order.
+BILL_WATERFALL_SQL = """
+select step_order, cause, kind, sum(amount_usd) as amount_usd, min(description) as description
+from fct_bill_variance_by_cause
+where billing_period = ?
+group by step_order, cause, kind
+order by step_order, kind
+"""
+
+BILL_STATUS_SQL = """
+select
+    max(case when status <> 'pending' then usage_date end) as bill_through_date,
+    min(case when status = 'pending' then usage_date end) as first_pending_date,
+    max(case when status = 'pending' then usage_date end) as last_pending_date,
+    count(case when status = 'reconciled' then 1 end) as reconciled,
+    count(case when status = 'variance' then 1 end) as variance,
+    count(case when status = 'not_in_logs' then 1 end) as not_in_logs,
+    count(case when status = 'not_in_bill' then 1 end) as not_in_bill,
+    count(case when status = 'pending' then 1 end) as pending
+from fct_bill_reconciliation
+where billing_period = ?
+"""
+
+# The models whose catalog price is stale in the period, each from its first stale day (maybe in an
+# earlier period).
+BILL_STALE_SQL = """
+select model_id, min(usage_date) as from_date
+from fct_bill_catalog_price_check
+where
+    status = 'stale'
+    and usage_date <= ?
+    and model_id in (select model_id from fct_bill_catalog_price_check where status = 'stale' and billing_period = ?)
+group by model_id
+order by from_date, model_id
+"""
+
+# Profile tags compare over the whole export: those whose profile the bill has in the period's days.
+BILL_TAGS_SQL = """
+select profile_arn, profile_name, tag_key, bill_value, profile_map_value, status
+from fct_bill_profile_tag_comparison
+where status in (select unnest(?::varchar[])) and first_usage_date <= ? and last_usage_date >= ?
+order by profile_name nulls last, profile_arn, tag_key
+"""
+
+BILL_CALLERS_SQL = """
+select caller_arn, account_id, status, billed_cost_usd, estimated_cost_usd
+from fct_bill_caller_comparison
+where billing_period = ? and status in (select unnest(?::varchar[]))
+order by abs(coalesce(billed_cost_usd, 0) - coalesce(estimated_cost_usd, 0)) desc, caller_arn
+"""
+
+
+def plain_money(value: float) -> str:
+    """``$1,234.56`` or ``-$9.12`` (never ``-$0.00``)."""
+    cents = round(value, 2)
+    return ("-" if cents < 0 else "") + money(abs(cents))
+
+
+def step_money(value: float) -> str:
+    """A step of the waterfall: ``+$3.56``, ``-$235.30``; ``$0.00`` when it rounds to nothing."""
+    cents = round(value, 2)
+    return money(0.0) if cents == 0 else ("+" if cents > 0 else "-") + money(abs(cents))
+
+
+@dataclass(frozen=True)
+class BillStep:
+    """One row of the period's waterfall (fct_bill_variance_by_cause, summed over accounts)."""
+
+    step_order: int
+    cause: str
+    kind: str
+    amount_usd: float
+    description: str
+
+
+@dataclass(frozen=True)
+class BillCause:
+    """One line of the waterfall: a cause, its amount, and the kinds it sums."""
+
+    step_order: int
+    cause: str
+    amount_usd: float
+    kinds: list[BillStep]
+
+    @property
+    def label(self) -> str:
+        return BILL_CAUSES.get(self.cause, self.cause.replace("_", " "))
+
+    @property
+    def is_total(self) -> bool:
+        return self.cause in BILL_TOTALS
+
+    @property
+    def breakdown(self) -> list[BillStep]:
+        """The kinds that are not 0 at the cent, biggest first; none for a cause of one kind."""
+        if self.cause in BILL_ONE_KIND:
+            return []
+        shown = [k for k in self.kinds if round(k.amount_usd, 2) != 0]
+        return sorted(shown, key=lambda k: (-abs(k.amount_usd), k.kind))
+
+    @property
+    def amount_text(self) -> str:
+        return plain_money(self.amount_usd) if self.is_total else step_money(self.amount_usd)
+
+    @property
+    def breakdown_text(self) -> str:
+        return ", ".join(f"{k.kind} {plain_money(k.amount_usd)}" for k in self.breakdown)
+
+
+@dataclass(frozen=True)
+class BillStatus:
+    """How far the bill reaches into the period, and its reconciliation cells by status."""
+
+    bill_through_date: dt.date | None
+    first_pending_date: dt.date | None
+    last_pending_date: dt.date | None
+    reconciled: int
+    variance: int
+    not_in_logs: int
+    not_in_bill: int
+    pending: int
+
+    @property
+    def coverage(self) -> str:
+        """CUR 2.0 billed through 2026-11-12; 2026-11-13 to 2026-11-14 pending."""
+        billed = (f"CUR 2.0 billed through {self.bill_through_date}" if self.bill_through_date
+                  else "nothing billed yet")
+        first, last = self.first_pending_date, self.last_pending_date
+        if first is None or last is None:
+            return f"{billed}; nothing pending"
+        return f"{billed}; {first if first == last else f'{first} to {last}'} pending"
+
+    @property
+    def line(self) -> str:
+        """749 cells reconciled, 12 with a variance, ... (fct_bill_reconciliation)."""
+        counts = ", ".join(f"{getattr(self, status):,} {words}" for status, words in BILL_STATUSES)
+        return f"{counts} (fct_bill_reconciliation)"
+
+
+@dataclass(frozen=True)
+class StalePrice:
+    model_id: str
+    from_date: dt.date
+
+
+@dataclass(frozen=True)
+class TagDifference:
+    profile_arn: str
+    profile_name: str | None
+    tag_key: str
+    bill_value: str | None
+    profile_map_value: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CallerDifference:
+    caller_arn: str | None
+    account_id: str
+    status: str
+    billed_cost_usd: float | None
+    estimated_cost_usd: float | None
+
+
+@dataclass(frozen=True)
+class BillPeriod:
+    """One billing period: the waterfall from the estimate to the net bill, the reconciliation's status,
+    and where the bill knows more. ``window``: the period's days in the bill marts. A list is None when
+    its mart does not exist."""
+
+    billing_period: dt.date
+    window: Window
+    steps: list[BillStep]
+    status: BillStatus
+    stale_prices: list[StalePrice] | None
+    tag_differences: list[TagDifference] | None
+    caller_differences: list[CallerDifference] | None
+
+    @property
+    def name(self) -> str:
+        """2026-11."""
+        return f"{self.billing_period:%Y-%m}"
+
+    @property
+    def causes(self) -> list[BillCause]:
+        """The waterfall's lines, in step order: each cause with its kinds."""
+        grouped: dict[str, list[BillStep]] = {}
+        for step in self.steps:
+            grouped.setdefault(step.cause, []).append(step)
+        lines = [BillCause(min(k.step_order for k in kinds), cause, sum(k.amount_usd for k in kinds), kinds)
+                 for cause, kinds in grouped.items()]
+        return sorted(lines, key=lambda c: c.step_order)
+
+    def total(self, cause: str) -> float:
+        return sum(s.amount_usd for s in self.steps if s.cause == cause)
+
+    @property
+    def notes(self) -> list[str]:
+        """Stale list prices; the profile tags and callers that differ from the bill."""
+        notes = []
+        if self.stale_prices is not None:
+            stale = ", ".join(f"{s.model_id} from {s.from_date}" for s in self.stale_prices)
+            notes.append(f"Stale list price{'s' if len(self.stale_prices) > 1 else ''}: {stale}." if stale
+                         else "No stale list price.")
+        counted = [(len(found), noun) for found, noun in ((self.tag_differences, "profile tag"),
+                                                           (self.caller_differences, "caller")) if found is not None]
+        if counted:
+            things = " and ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counted)
+            verb = "differs" if len(counted) == 1 and counted[0][0] == 1 else "differ"
+            notes.append(f"{things} {verb} from the bill.")
+        return notes
+
+
+def bill_periods(con: duckdb.DuckDBPyConnection, window: Window) -> list[BillPeriod]:
+    """Each billing period with data in ``window`` (a calendar month's), oldest first; none without
+    the bill marts."""
+    present = tables_present(con)
+    if not set(BILL_MARTS) <= present:
+        return []
+    periods = con.execute(BILL_PERIODS_SQL, [window.first.replace(day=1), window.last.replace(day=1)]).fetchall()
+    found = []
+    for period, first, last in periods:
+        steps = [BillStep(int(o), c, k, float(a or 0), d or "")
+                 for o, c, k, a, d in con.execute(BILL_WATERFALL_SQL, [period]).fetchall()]
+        status = BillStatus(*(con.execute(BILL_STATUS_SQL, [period]).fetchone() or ()))
+        stale = tags = callers = None
+        if "fct_bill_catalog_price_check" in present:
+            stale = [StalePrice(*row) for row in con.execute(BILL_STALE_SQL, [last, period]).fetchall()]
+        if "fct_bill_profile_tag_comparison" in present:
+            tags = [TagDifference(*row)
+                    for row in con.execute(BILL_TAGS_SQL, [list(DIFFERING_TAGS), last, first]).fetchall()]
+        if "fct_bill_caller_comparison" in present:
+            callers = [CallerDifference(*row)
+                       for row in con.execute(BILL_CALLERS_SQL, [period, list(DIFFERING_CALLERS)]).fetchall()]
+        found.append(BillPeriod(period, Window(first, last), steps, status, stale, tags, callers))
+    return found
+
+
+def bill_section(period: BillPeriod) -> str:
+    """The waterfall as a table, then the reconciliation's status and the notes."""
+    rows = [[c.label, c.amount_text, c.breakdown_text] for c in period.causes]
+    lines = [period.status.line, " ".join(period.notes)]
+    return (f"Bill versus estimate, {period.name}, {period.window}: {period.status.coverage}\n"
+            + table(["step", "amount", "of which"], rows, {1}) + "".join(f"\n  {line}" for line in lines if line))
+
+
 def summary(con: duckdb.DuckDBPyConnection, days: int, top: int) -> str:
     """The summary's sections, a blank line apart, and a warning line when any request has no price."""
     window = last_days(con, days)
@@ -231,6 +514,7 @@ def summary(con: duckdb.DuckDBPyConnection, days: int, top: int) -> str:
         parts.append(anomaly_section(con, window))
     if "fct_app_budget_status" in present:
         parts.append(budget_section(con))
+    parts.extend(bill_section(period) for period in bill_periods(con, window))
     text = "\n\n".join(part for part in parts if part)
     if unpriced:
         text += f"\n\nWARNING: {unpriced:,} requests have no price: see the assert_all_tokens_priced test."

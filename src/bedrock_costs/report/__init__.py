@@ -5,7 +5,9 @@
 
 Reads the marts only, over the last --days days of data, and compares them with the previous period
 of the same length. Every section states its window; the FinOps marts that price a fixed window (or
-a month) say so. The FinOps sections appear when their marts exist in the database. No JavaScript
+a month) say so. The FinOps sections appear when their marts exist in the database; with a CUR 2.0
+export, so do the bill marts and a "Bill versus estimate" section per billing period in the window
+(docs/bill.md). No JavaScript
 library, no CDN, no font or image from the network: the file opens offline. The database is the one
 `make run` built (bedrock-costs summary --which-database) unless --database says otherwise.
 
@@ -68,6 +70,8 @@ def overview(data: ReportData, out: Path) -> str:
         ["unattributed spend", money(h.unattributed_cost_usd)],
         ["unpriced requests", count(h.unpriced_request_count)],
         ["optional sections", ", ".join(m.section for m in data.optional) or "none (no FinOps marts yet)"],
+        *([f"bill {b.name}: estimate, net bill",
+           f"{money(b.total('log_estimate'))}, {money(b.total('net_bill'))}"] for b in data.bill),
     ]
     return (f"Wrote {out} ({out.stat().st_size / 1024:,.0f} KB): {days_text(data.period)}\n"
             + table(["measure", "value"], rows, {1}))

@@ -9,7 +9,10 @@ from typing import Any
 
 import duckdb
 
-from bedrock_costs.summary import Window
+from bedrock_costs.summary import BillPeriod, Window, bill_periods
+
+# The bill versus the estimate: its SQL and dataclasses live with the summary's section (summary.py),
+# which prints the same numbers; the report reads them through bill_periods.
 
 ROUTES = ("profile", "unmapped_profile", "direct")  # attribution_status values: how a caller reached the model
 
@@ -261,6 +264,7 @@ class ReportData:
     app_teams: list[AppTeamCost] = field(default_factory=list)
     teams: list[TeamCost] = field(default_factory=list)
     optional: list[OptionalMart] = field(default_factory=list)
+    bill: list[BillPeriod] = field(default_factory=list)  # with a CUR 2.0 export: the periods in the window
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
 
@@ -554,4 +558,4 @@ def load(con: duckdb.DuckDBPyConnection, days: int | None = 30, top: int = 10) -
     located = existing_optional_marts(con)
     optional = [load_optional_mart(con, name, located[name], period) for name in OPTIONAL_MARTS if name in located]
     return ReportData(period, compared, headline, daily, callers, unattributed, models, cache, app_teams, teams,
-                      optional)
+                      optional, bill_periods(con, period))

@@ -24,7 +24,7 @@ from bedrock_costs.report.data import (
     ReportData,
     TeamCost,
 )
-from bedrock_costs.summary import role_name, shortlist
+from bedrock_costs.summary import BILL_MARTS, BillCause, BillPeriod, BillStep, plain_money, role_name, shortlist
 from bedrock_costs.tables import money
 
 # Column formats that the name's suffix does not tell (format_cell reads the suffix otherwise).
@@ -38,6 +38,14 @@ UNATTRIBUTED_COLOR = "#6f6f6f"
 OTHER_COLOR = "#c7c7c7"
 ROUTE_COLORS = {"profile": "#4e79a7", "unmapped_profile": "#edc948", "direct": "#e15759"}
 ROUTE_LABELS = {"profile": "via app profile", "unmapped_profile": "via unmapped profile", "direct": "direct"}
+# The waterfall's colours and its short bar labels (the summary's words, BILL_CAUSES, are in the table).
+BILL_COLORS = {"total": "#4e79a7", "up": "#e15759", "down": "#59a14f", "lag": "#c7c7c7"}
+BILL_LEGEND = {"total": "estimate and net bill", "up": "raises the bill", "down": "lowers the bill",
+               "lag": "not billed yet"}
+BILL_BAR_LABELS = {"log_estimate": "estimate", "not_yet_billed": "not billed yet", "token_count_gap": "token gaps",
+                   "price_difference": "prices", "unlogged_traffic": "unlogged traffic",
+                   "non_token_charges": "non-token", "unclassified": "unclassified",
+                   "credits_and_discounts": "discounts, credits", "residual": "residual", "net_bill": "net bill"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,6 +398,134 @@ def team_table(rows: Sequence[TeamCost], total: float) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# The bill versus the estimate: a waterfall per billing period, when the bill marts exist.
+
+
+def bill_color(cause: BillCause, amount: float) -> str:
+    if cause.is_total:
+        return BILL_COLORS["total"]
+    if cause.cause == "not_yet_billed":
+        return BILL_COLORS["lag"]
+    return BILL_COLORS["up" if amount >= 0 else "down"]
+
+
+def waterfall_chart(bill: BillPeriod) -> str:
+    """Vertical bars from the log estimate to the net bill: the two totals stand on 0; each cause floats
+    from where the one before it ended, its kinds one after the other (a stack), its amount above it.
+    Each cause is a <g class="step"> carrying its exact amount; a step of $0 is a 1-pixel bar."""
+    causes = bill.causes
+    columns: list[tuple[BillCause, list[tuple[BillStep | None, float, float]]]] = []
+    level = 0.0
+    for cause in causes:
+        if cause.is_total:
+            level = cause.amount_usd
+            columns.append((cause, [(None, 0.0, level)]))
+            continue
+        kinds: list[BillStep | None] = [k for k in cause.kinds if round(k.amount_usd, 2) != 0] or [None]
+        bars = []
+        for kind in kinds:
+            amount = kind.amount_usd if kind else cause.amount_usd
+            bars.append((kind, level, level + amount))
+            level += amount
+        columns.append((cause, bars))
+
+    values = [0.0, *(v for _, bars in columns for _, a, b in bars for v in (a, b))]
+    lo, hi = min(values), max(values)
+    width, height = 1200, 380
+    left, right, top, bottom = 78, 16, 30, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = nice_step((hi - lo) * 1.08)
+    y_max = step * math.ceil(hi * 1.08 / step) if hi > 0 else 0.0
+    y_min = -step * math.ceil(-lo * 1.08 / step) if lo < 0 else 0.0
+    y_max = y_max if y_max > y_min else y_min + step
+
+    def y_of(value: float) -> float:
+        return top + (y_max - value) / (y_max - y_min) * plot_h
+
+    band = plot_w / max(1, len(columns))
+    bar_w = min(72.0, band * 0.6)
+    parts = [svg_open(f"bill-waterfall-{bill.name}", width, height, f"Bill versus estimate, {bill.name}: a waterfall",
+                      billing_period=bill.name, log_estimate_usd=number(bill.total("log_estimate")),
+                      net_bill_usd=number(bill.total("net_bill")))]
+    for i in range(round((y_max - y_min) / step) + 1):
+        value = y_min + i * step
+        y = y_of(value)
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(text(left - 8, y + 4, tick_money(value, step), "end", "tick"))
+    for i, (cause, bars) in enumerate(columns):
+        x = left + i * band + (band - bar_w) / 2
+        parts.append(f'<g class="step" data-cause="{esc(cause.cause)}" data-amount-usd="{number(cause.amount_usd)}" '
+                     f'data-end-usd="{number(bars[-1][2])}">')
+        for kind, start, end in bars:
+            y, h = y_of(max(start, end)), abs(y_of(start) - y_of(end))
+            if h < 1:
+                y, h = y_of(end) - 0.5, 1.0
+            name = kind.kind if kind else cause.cause
+            about = (kind.description if kind else "") or next((k.description for k in cause.kinds), "")
+            amount = end - start
+            shown = plain_money(amount) if cause.is_total else f"{name}: {plain_money(amount)}"
+            parts.append(
+                f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.2f}" '
+                f'fill="{bill_color(cause, amount)}" stroke="#fff" data-kind="{esc(name)}" '
+                f'data-amount-usd="{number(amount)}"><title>{esc(cause.label)}, {esc(shown)}: {esc(about)}</title>'
+                "</rect>")
+        column_top = min(y_of(v) for _, a, b in bars for v in (a, b))
+        parts.append(text(x + bar_w / 2, column_top - 6, cause.amount_text, "middle", "value"))
+        parts.append(text(x + bar_w / 2, top + plot_h + 18, BILL_BAR_LABELS.get(cause.cause, cause.label),
+                          "middle", "tick"))
+        parts.append("</g>")
+        if i + 1 < len(columns):
+            level_y = y_of(bars[-1][2])
+            parts.append(f'<line class="connector" x1="{x + bar_w:.1f}" x2="{x + band:.1f}" '
+                         f'y1="{level_y:.1f}" y2="{level_y:.1f}"/>')
+    parts.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}"/>')
+    parts.append("</svg>")
+    used = {"total", "up", "down"} | ({"lag"} if any(c.cause == "not_yet_billed" for c in causes) else set())
+    return legend((BILL_LEGEND[k], BILL_COLORS[k]) for k in BILL_COLORS if k in used) + "".join(parts)
+
+
+def bill_marts_read(bills: Sequence[BillPeriod]) -> list[str]:
+    """The bill marts the sections read (none without a bill)."""
+    if not bills:
+        return []
+    optional = (("fct_bill_catalog_price_check", bills[0].stale_prices),
+                ("fct_bill_profile_tag_comparison", bills[0].tag_differences),
+                ("fct_bill_caller_comparison", bills[0].caller_differences))
+    return [*BILL_MARTS, *(name for name, found in optional if found is not None)]
+
+
+def bill_section(bill: BillPeriod, period: Period) -> str:
+    """One billing period: the waterfall, its table, the reconciliation's status and where the bill knows more."""
+    intro = (f'<p class="muted">The invocation logs at list price against the bill '
+             f"({esc(bill.status.coverage)}). Each bar is one cause of the difference, from the estimate to "
+             "what finance pays (<code>fct_bill_variance_by_cause</code>); hover over a bar for its parts.</p>")
+    steps = html_table(["step", "bill_amount", "of_which"],
+                       [[c.label, c.amount_text, c.breakdown_text] for c in bill.causes], "data",
+                       headers=["step", "amount", "of which"])
+    st = bill.status
+    status = (f'<p class="bill-status" data-bill-through="{st.bill_through_date or ""}" '
+              + "".join(f'data-{name.replace("_", "-")}="{getattr(st, name)}" ' for name in
+                        ("reconciled", "variance", "not_in_logs", "not_in_bill", "pending"))
+              + f'>{esc(st.line)}. A cell is one day, account, region, model and token type.</p>')
+    notes = f'<p class="bill-notes">{esc(" ".join(bill.notes))}</p>' if bill.notes else ""
+    if bill.tag_differences:
+        notes += html_table(["profile", "tag_key", "bill_value", "profile_map_value", "status"],
+                            [[t.profile_name or t.profile_arn, t.tag_key, t.bill_value, t.profile_map_value, t.status]
+                             for t in bill.tag_differences], "data bill-tags",
+                            headers=["profile", "tag", "on the bill", "in the profile map", "status"])
+    if bill.caller_differences:
+        notes += html_table(["caller_arn", "account_id", "status", "billed_cost_usd", "estimated_cost_usd"],
+                            [[c.caller_arn or "(no principal)", c.account_id, c.status, c.billed_cost_usd,
+                              c.estimated_cost_usd] for c in bill.caller_differences], "data bill-callers",
+                            headers=["caller", "account", "status", "billed", "logs estimate"])
+    why = ("" if bill.window == period else
+           f"Not the report's window: the bill is per billing period, so this is {bill.name}'s days in the bill marts")
+    return section(f"bill-{bill.name}", f"Bill versus estimate, {bill.name}", bill.window,
+                   intro + waterfall_chart(bill) + steps + status + notes, why, billing_period=bill.name,
+                   log_estimate_usd=number(bill.total("log_estimate")), net_bill_usd=number(bill.total("net_bill")))
+
+
+# ---------------------------------------------------------------------------------------------
 # Optional FinOps sections: the column names are read from the table, so any shape renders.
 
 
@@ -440,7 +576,7 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str =
 
 
 NUMERIC_SUFFIXES = ("_usd", "_count", "_tokens", "_share", "_ratio", "_pct")
-RIGHT_ALIGNED_TEXT = {"change_pct"}  # numbers already written as text (+12.3%, new, n/a)
+RIGHT_ALIGNED_TEXT = {"change_pct", "bill_amount"}  # numbers already written as text (+12.3%, new, n/a, -$5.00)
 PROSE_COLUMNS = {"description", "alternative_note"}
 
 
@@ -542,6 +678,7 @@ svg .axis { stroke: #8c959f; }
 svg .reference { stroke: #1f2328; stroke-dasharray: 4 3; }
 svg .marker { stroke: #1f2328; stroke-width: 3; }
 svg .projection { opacity: .35; }
+svg .connector { stroke: #8c959f; stroke-dasharray: 3 3; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; font-size: 13px; }
 .legend .key i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 table.data { border-collapse: collapse; width: 100%; margin-top: 10px; font-size: 13px; }
@@ -636,6 +773,7 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
         "cached_token_share": "" if h.cached_token_share is None else number(h.cached_token_share),
         "unattributed_cost_usd": number(h.unattributed_cost_usd),
         "optional_sections": " ".join(m.section for m in data.optional),
+        "bill_periods": " ".join(b.name for b in data.bill),
     }
     attributes = "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in root_data.items())
     sections: list[str] = []
@@ -702,6 +840,7 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
         "unattributed", f"Unattributed spend: {money(unattributed_total)}", p,
         f'<p class="muted">The app <b>unattributed</b>: {esc(unattributed_split(h))} Give these callers an '
         "application profile, or route them through a trusted gateway that names the app.</p>" + body))
+    sections.extend(bill_section(b, p) for b in data.bill)
     sections.extend(optional_section(m, p, compared.data_first) for m in data.optional)
     sections.append(section("model-table", "Models in detail", p, model_table))
     return (
@@ -715,7 +854,7 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
         f"{cards(h, compared)}{''.join(sections)}"
         f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by bedrock-costs report from fct_daily_app_cost, "
         "fct_daily_caller_cost, fct_daily_app_caller_cost" + "".join(f", {esc(m.name)}" for m in data.optional)
-        + ".</footer>"
+        + "".join(f", {name}" for name in bill_marts_read(data.bill)) + ".</footer>"
         f"</main><script>{RENDER_CHECK}</script></body></html>\n"
     )
 
