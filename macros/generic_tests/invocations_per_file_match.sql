@@ -1,14 +1,13 @@
 {#- audit_log_files against staging, file by file: each audited file's invocation_count is the number
     of calls stg_bedrock__invocations keeps from it. Taken on the files the test sees (a scheduled
-    run: the files of the days it rebuilt), with staging pruned to the usage days of those files'
-    lines, found first and inlined. -#}
-{% test invocations_per_file_match(model, invocations, log_lines) %}
-{%- set audited_files = 'select log_file, log_date from ' ~ model %}
-{%- set days = bedrock_costs.query_dates(
-    "select distinct log_lines.usage_date from " ~ log_lines ~ " as log_lines"
-    ~ " where log_lines.line_status = 'record'"
-    ~ " and log_lines.log_date in (select audited.log_date from (" ~ audited_files ~ ") as audited)"
-    ~ " and log_lines.log_file in (select audited.log_file from (" ~ audited_files ~ ") as audited)") %}
+    run: the files of the days it rebuilt), with staging pruned to the span of those files' calls
+    (the audit's own first and last invoked_at), found first and inlined. -#}
+{% test invocations_per_file_match(model, invocations) %}
+{#- the span of the audited files' calls, from their first and last invoked_at: staging is read on it -#}
+{%- set span = none %}
+{%- if execute and var('bedrock_costs_offline_incremental', none) is none %}
+    {%- set span = run_query('select cast(min(first_invoked_at) as date), cast(max(last_invoked_at) as date) from ' ~ model).rows[0] %}
+{%- endif %}
 with
 
 audited as (
@@ -19,13 +18,16 @@ audited as (
 ),
 
 counted as (
+    -- per file over the days those files' lines fall on (a few thousand files: a small aggregate)
     select
         log_file,
         count(*) as invocation_count
     from {{ invocations }}
-    where
-        {{ bedrock_costs.in_dates('usage_date', days) }}
-        and log_file in (select audited.log_file from audited)
+    {%- if span is not none and span[0] is not none %}
+    where usage_date between date '{{ span[0] }}' and date '{{ span[1] }}'
+    {%- elif execute and var('bedrock_costs_offline_incremental', none) is none %}
+    where 1 = 0
+    {%- endif %}
     group by log_file
 )
 

@@ -6,29 +6,28 @@
 with
 
 repeated_requests as (
-    -- few requests are delivered twice: find them with a narrow aggregate, never a window over
-    -- every line
+    -- few requests are delivered twice: find them with a narrow aggregate on a 64-bit fingerprint
+    -- of the request id (never a window over every line, nor a hash table of every id string); a
+    -- fingerprint collision only makes a candidate, which ranked_copies sorts out exactly
     select
         log_lines.usage_date,
-        log_lines.request_id
+        {{ bedrock_costs.fingerprint('log_lines.request_id') }} as request_key
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
     where log_lines.line_status = 'record'
-    group by log_lines.usage_date, log_lines.request_id
+    group by log_lines.usage_date, {{ bedrock_costs.fingerprint('log_lines.request_id') }}
     having count(*) > 1
 ),
 
 single_copies as (
+    -- the others, through a join to the few repeated keys (a small hash table, probed once a line)
     select log_lines.*
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
+    left join repeated_requests
+        on log_lines.usage_date = repeated_requests.usage_date
+        and {{ bedrock_costs.fingerprint('log_lines.request_id') }} = repeated_requests.request_key
     where
         log_lines.line_status = 'record'
-        and not exists (
-            select 1
-            from repeated_requests
-            where
-                repeated_requests.usage_date = log_lines.usage_date
-                and repeated_requests.request_id = log_lines.request_id
-        )
+        and repeated_requests.request_key is null
 ),
 
 ranked_copies as (
@@ -43,7 +42,7 @@ ranked_copies as (
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
     inner join repeated_requests
         on log_lines.usage_date = repeated_requests.usage_date
-        and log_lines.request_id = repeated_requests.request_id
+        and {{ bedrock_costs.fingerprint('log_lines.request_id') }} = repeated_requests.request_key
     where log_lines.line_status = 'record'
 ),
 
