@@ -390,6 +390,12 @@ def cost_parts(prices: dict[tuple[str, str], list[Price]], canonical: str, scope
     return None
 
 
+def launched(prices: dict[tuple[str, str], list[Price]], choice: "ModelChoice", at: datetime) -> bool:
+    """Whether the catalog prices the model in that scope at that time (it was on Bedrock then)."""
+    naive = at.replace(tzinfo=None)
+    return any(price.effective_from <= naive for price in prices.get((choice.canonical, choice.scope), []))
+
+
 def context_tier(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str,
                  tokens: tuple[int, int, int, int]) -> str:
     """'long_context' when the call's input, cache read and cache write exceed a tier of its model."""
@@ -498,6 +504,10 @@ class Call:
 def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict) -> Call:
     caller = rng.choice(workload.callers)
     choice = rng.choices(workload.models, cum_weights=cumulative_weights(workload.models))[0]
+    if not launched(prices, choice, at):
+        # a model not on Bedrock yet at that time (a history that reaches back a year): the workload's
+        # first model that was, as a real caller would have used
+        choice = next((other for other in workload.models if launched(prices, other, at)), choice)
     operation = rng.choice(workload.operations)
     errored = rng.random() < workload.error_share
     tokens_in = lognormal_int(rng, workload.input_median)
