@@ -349,25 +349,57 @@ def like(value: str, pattern: str) -> bool:
     return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("%")), value) is not None
 
 
-def cost_of(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str, region: str, at: datetime,
+class PriceBook:
+    """The catalog's rows, looked up once per model, scope and Region (a call repeats those often)."""
+
+    def __init__(self, prices: dict[tuple[str, str], list[Price]]) -> None:
+        self.prices = prices
+        self._regional: dict[tuple[str, str, str], list[Price]] = {}
+        self._tiers: dict[tuple[str, str], list[int]] = {}
+        self._first: dict[tuple[str, str], datetime | None] = {}
+
+    def regional_rows(self, canonical: str, scope: str, region: str) -> list[Price]:
+        """The rows of the longest region pattern that matches the Region (none: no price there)."""
+        key = (canonical, scope, region)
+        if key not in self._regional:
+            rows = [price for price in self.prices.get((canonical, scope), []) if like(region, price.region_pattern)]
+            longest = max((len(price.region_pattern) for price in rows), default=0)
+            self._regional[key] = [price for price in rows if len(price.region_pattern) == longest]
+        return self._regional[key]
+
+    def tiers(self, canonical: str, scope: str) -> list[int]:
+        """The model's long-context thresholds (input + cache tokens), in any Region."""
+        key = (canonical, scope)
+        if key not in self._tiers:
+            self._tiers[key] = sorted({price.above_input_tokens for price in self.prices.get(key, [])
+                                       if price.above_input_tokens})
+        return self._tiers[key]
+
+    def first_priced(self, canonical: str, scope: str) -> datetime | None:
+        """When the catalog first prices the model in that scope."""
+        key = (canonical, scope)
+        if key not in self._first:
+            self._first[key] = min((price.effective_from for price in self.prices.get(key, [])), default=None)
+        return self._first[key]
+
+
+def cost_of(book: PriceBook, canonical: str, scope: str, region: str, at: datetime,
             tokens: tuple[int, int, int, int]) -> float | None:
     """The expected cost of one call, or None when it cannot be priced."""
-    parts = cost_parts(prices, canonical, scope, region, at, tokens)
+    parts = cost_parts(book, canonical, scope, region, at, tokens)
     return None if parts is None else sum(parts)
 
 
-def cost_parts(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str, region: str, at: datetime,
+def cost_parts(book: PriceBook, canonical: str, scope: str, region: str, at: datetime,
                tokens: tuple[int, int, int, int]) -> tuple[float, float, float, float] | None:
     """The expected cost of each token kind (input, output, cache read, cache write) of one call,
     or None when it cannot be priced. The longest region pattern that matches the call's region
     wins; the whole request is priced at the tier its input, cache read and cache write tokens
     together fall in."""
     naive = at.replace(tzinfo=None)
-    rows = [price for price in prices.get((canonical, scope), []) if like(region, price.region_pattern)]
+    rows = book.regional_rows(canonical, scope, region)
     if not rows:
         return None
-    longest = max(len(price.region_pattern) for price in rows)
-    rows = [price for price in rows if len(price.region_pattern) == longest]
     total_input = tokens[0] + tokens[2] + tokens[3]
     tiers = [price.above_input_tokens for price in rows if price.above_input_tokens == 0
              or total_input > price.above_input_tokens]
@@ -390,18 +422,16 @@ def cost_parts(prices: dict[tuple[str, str], list[Price]], canonical: str, scope
     return None
 
 
-def launched(prices: dict[tuple[str, str], list[Price]], choice: "ModelChoice", at: datetime) -> bool:
+def launched(book: PriceBook, choice: "ModelChoice", at: datetime) -> bool:
     """Whether the catalog prices the model in that scope at that time (it was on Bedrock then)."""
-    naive = at.replace(tzinfo=None)
-    return any(price.effective_from <= naive for price in prices.get((choice.canonical, choice.scope), []))
+    first = book.first_priced(choice.canonical, choice.scope)
+    return first is not None and first <= at.replace(tzinfo=None)
 
 
-def context_tier(prices: dict[tuple[str, str], list[Price]], canonical: str, scope: str,
-                 tokens: tuple[int, int, int, int]) -> str:
+def context_tier(book: PriceBook, canonical: str, scope: str, tokens: tuple[int, int, int, int]) -> str:
     """'long_context' when the call's input, cache read and cache write exceed a tier of its model."""
     total_input = tokens[0] + tokens[2] + tokens[3]
-    tiers = {price.above_input_tokens for price in prices.get((canonical, scope), []) if price.above_input_tokens}
-    return "long_context" if any(total_input > tier for tier in tiers) else "standard"
+    return "long_context" if any(total_input > tier for tier in book.tiers(canonical, scope)) else "standard"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,13 +531,13 @@ class Call:
         return None if self.parts is None else sum(self.parts)
 
 
-def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict) -> Call:
+def make_call(rng: random.Random, workload: Workload, at: datetime, book: PriceBook) -> Call:
     caller = rng.choice(workload.callers)
     choice = rng.choices(workload.models, cum_weights=cumulative_weights(workload.models))[0]
-    if not launched(prices, choice, at):
+    if not launched(book, choice, at):
         # a model not on Bedrock yet at that time (a history that reaches back a year): the workload's
         # first model that was, as a real caller would have used
-        choice = next((other for other in workload.models if launched(prices, other, at)), choice)
+        choice = next((other for other in workload.models if launched(book, other, at)), choice)
     operation = rng.choice(workload.operations)
     errored = rng.random() < workload.error_share
     tokens_in = lognormal_int(rng, workload.input_median)
@@ -588,9 +618,9 @@ def make_call(rng: random.Random, workload: Workload, at: datetime, prices: dict
         canonical=choice.canonical,
         scope=choice.scope,
         profile_arn=choice.model_id if ":application-inference-profile/" in choice.model_id else "",
-        tier=context_tier(prices, choice.canonical, choice.scope, tokens),
+        tier=context_tier(book, choice.canonical, choice.scope, tokens),
         tokens=tokens,
-        parts=cost_parts(prices, choice.canonical, choice.scope, workload.region, at, tokens),
+        parts=cost_parts(book, choice.canonical, choice.scope, workload.region, at, tokens),
     )
 
 
@@ -658,7 +688,7 @@ class Truth:
                 row[6] += 1
             else:
                 row[5] += call.cost
-        hour = call.at.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:00:00Z")
+        hour = call.at.strftime("%Y-%m-%dT%H:00:00Z")
         key = (hour, call.account, call.region, call.canonical, call.scope, call.tier, call.app, call.caller,
                call.profile_arn)
         hourly = self.usage_hourly.setdefault(key, [0] * 5 + [0.0] * 4 + [0])
@@ -692,10 +722,10 @@ class Truth:
 def generate_hour(task: HourTask) -> Truth:
     """Generate one hour of traffic across all workloads and write its files."""
     rng = random.Random(f"{task.seed}-{task.hour.isoformat()}")
-    prices = load_prices(Path(task.pricing))
+    book = PriceBook(load_prices(Path(task.pricing)))
     out = Path(task.out)
     loads = workloads()
-    weights = [w.weight for w in loads]
+    cum_weights = list(itertools.accumulate(w.weight for w in loads))
     truth = Truth()
     # (account, region, folder hour, redelivery) -> lines
     batches: dict[tuple[str, str, datetime, bool], list[str]] = defaultdict(list)
@@ -703,9 +733,9 @@ def generate_hour(task: HourTask) -> Truth:
     draws = [(None, None)] * task.records + [(name, planted[name]) for name, calls in task.planted
                                              for _ in range(calls)]
     for planted_name, planted_workload in draws:
-        workload = planted_workload or rng.choices(loads, weights=weights)[0]
+        workload = planted_workload or rng.choices(loads, cum_weights=cum_weights)[0]
         at = task.hour + timedelta(seconds=rng.random() * 3600)
-        call = make_call(rng, workload, at, prices)
+        call = make_call(rng, workload, at, book)
         truth.add(call, planted_name)
         folder_hour = task.hour
         if (3600 - (at - task.hour).total_seconds()) < LATE_WINDOW_SECONDS and rng.random() < LATE_SHARE:
