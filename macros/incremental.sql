@@ -59,7 +59,8 @@
     {%- elif not execute -%}
         {{ return('1970-01-01 00:00:00') }}
     {%- endif -%}
-    {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+    {%- set rows = run_query('select max(' ~ column ~ ') from ' ~ this).rows -%}
+    {%- set newest = rows[0][0] if rows | length > 0 else none -%}
     {{ return(none if newest is none else (newest | string)[:23]) }}
 {% endmacro %}
 
@@ -73,8 +74,8 @@
         {{ return([]) }}
     {%- endif -%}
     {%- set days = [] -%}
-    {%- for value in run_query(sql).columns[0].values() -%}
-        {%- do days.append((value | string)[:10]) -%}
+    {%- for row in run_query(sql).rows -%}
+        {%- do days.append((row[0] | string)[:10]) -%}
     {%- endfor -%}
     {{ return(days) }}
 {% endmacro %}

@@ -26,7 +26,7 @@ import compile_athena  # noqa: E402
 MARTS = ["fct_daily_app_cost", "fct_daily_caller_cost", "fct_daily_app_caller_cost"]
 
 # Functions sqlglot does not model itself, that Athena (Trino) does have.
-ATHENA_ONLY_FUNCTIONS = {"TRY", "FROM_ISO8601_TIMESTAMP"}
+ATHENA_ONLY_FUNCTIONS = {"TRY", "FROM_ISO8601_TIMESTAMP", "FROM_BIG_ENDIAN_64", "XXHASH64"}
 # Text that only DuckDB accepts.
 DUCKDB_ONLY = [r"\bread_json\b", r"\bglob\s*\(", r"::", r"\bstrftime\b", r"\bregexp_matches\b",
                r"\btimestamptz\b", r"\bstruct_pack\b", r"\blist_\w+\(", r"\bepoch_ms\b", r"\bnullif\(regexp_extract"]
@@ -128,6 +128,14 @@ def to_duckdb(athena_sql: str) -> str:
     # nested calls are wrapped too.
     for node in reversed(list(tree.find_all(exp.RegexpExtract))):
         node.replace(exp.Nullif(this=node.copy(), expression=exp.Literal.string("")))
+    # athena__fingerprint, from_big_endian_64(xxhash64(to_utf8(x))), is a 64-bit hash of x: DuckDB's
+    # hash(x) is one too (the values differ; only equality between them is used)
+    for node in list(tree.find_all(exp.Anonymous)):
+        inner = node.expressions[0] if node.name.upper() == "FROM_BIG_ENDIAN_64" and node.expressions else None
+        if isinstance(inner, exp.Anonymous) and inner.name.upper() == "XXHASH64" and inner.expressions:
+            text = inner.expressions[0]
+            text = text.this if isinstance(text, exp.Encode) else text
+            node.replace(exp.Anonymous(this="hash", expressions=[text.copy()]))
     return tree.sql(dialect="duckdb")
 
 

@@ -6,7 +6,8 @@
 {#- the span of the audited files' calls, from their first and last invoked_at: staging is read on it -#}
 {%- set span = none %}
 {%- if execute and var('bedrock_costs_offline_incremental', none) is none %}
-    {%- set span = run_query('select cast(min(first_invoked_at) as date), cast(max(last_invoked_at) as date) from ' ~ model).rows[0] %}
+    {%- set spans = run_query('select cast(min(first_invoked_at) as date), cast(max(last_invoked_at) as date) from ' ~ model).rows %}
+    {%- set span = spans[0] if spans | length > 0 else none %}
 {%- endif %}
 with
 
