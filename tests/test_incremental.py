@@ -175,3 +175,37 @@ def test_price_change_reprices_only_calls_after_it(tmp_path: Path) -> None:
             assert cost == pytest.approx((i * 2 + o * 10 + cr * 0.2 + cw * 2.5) / 1e6, abs=1e-12)
             changed += 1
     assert 0 < changed < len(repriced)
+
+
+def test_a_scheduled_run_tests_the_days_it_rebuilt(tmp_path: Path) -> None:
+    """On an incremental run the data tests see the days it rebuilt, and nothing older: a row with
+    an unknown attribution_status planted in an old day of int_hourly_usage passes the next
+    scheduled run unseen, is found by `dbt test` with bedrock_costs_test_all_days, and is found by a
+    plain `dbt test` once planted in a day the run rebuilt. The view's uniqueness test is scoped by
+    literal dates."""
+    logs = tmp_path / "logs"
+    generate(logs, records=3_000, days=4, start="2026-11-01", seed=17)
+    project = make_project(tmp_path / "p", logs)
+    assert project.dbt("build").success
+
+    def plant(day: str) -> None:
+        with duckdb.connect(str(project.database)) as con:
+            con.execute(f"insert into main_staging.int_hourly_usage select * replace ('planted' as attribution_status) "
+                        f"from main_staging.int_hourly_usage where usage_date = date '{day}' limit 1")
+
+    status_values = "accepted_values_int_hourly_usage_attribution_status__profile__unmapped_profile__direct"
+    plant("2026-11-01")
+    generate(logs, records=800, days=1, start="2026-11-05", seed=17)
+    scheduled = project.dbt("build")
+    assert scheduled.success and scheduled.statuses()[status_values] == "pass"
+    (unique_sql,) = (project.root / "target" / "compiled").rglob("*unique_request_ids_stg_bedrock__invocations*.sql")
+    scoped_days = set(re.findall(r"date '(\d{4}-\d{2}-\d{2})'", unique_sql.read_text()))
+    assert "2026-11-05" in scoped_days and "2026-11-01" not in scoped_days
+
+    everything = project.dbt("test", "--select", "int_hourly_usage", vars={"bedrock_costs_test_all_days": True})
+    assert not everything.success and everything.statuses()[status_values] == "fail"
+
+    (newest,), = project.query("select max(usage_date)::varchar from main_staging.int_hourly_usage")
+    plant(newest)
+    rebuilt = project.dbt("test", "--select", "int_hourly_usage")
+    assert not rebuilt.success and rebuilt.statuses()[status_values] == "fail"

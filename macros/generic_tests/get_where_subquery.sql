@@ -3,7 +3,7 @@
     stamp), so a scheduled run tests the partitions it wrote, not the whole history. Each argument
     is a list of alternatives (`log_date|usage_date`): the first column the relation has is used. A
     third argument names another model whose newest stamp picks the days (for a view, whose own
-    newest stamp would cost a full read). A
+    newest stamp would cost a full read); those days are queried first and inlined as literals. A
     full refresh stamps every row, so it tests everything; so does the var
     bedrock_costs_test_all_days: true. A relation without such columns is tested whole. -#}
 {% macro default__get_where_subquery(relation) -%}
@@ -32,6 +32,14 @@
         {{ return(relation) }}
     {%- endif -%}
     {%- set day_column, stamp_column = day_columns[0], stamp_columns[0] -%}
+    {%- if marker.group(3) -%}
+        {#- a view: its days are found first and inlined, so the filter reaches the table under it
+            as literals (DuckDB skips its row groups, Trino and Athena its partitions) -#}
+        {%- set days = bedrock_costs.query_dates(
+            'select distinct ' ~ day_column ~ ' from ' ~ stamped ~ ' where ' ~ day_column ~ ' is not null and ' ~ stamp_column
+            ~ ' = (select max(' ~ stamp_column ~ ') from ' ~ stamped ~ ') order by 1') -%}
+        {{ return('(select * from ' ~ relation ~ ' where ' ~ bedrock_costs.in_dates(day_column, days) ~ ') dbt_subquery') }}
+    {%- endif -%}
     {%- set scoped -%}
         (
             select * from {{ relation }}
