@@ -101,12 +101,39 @@
 {% endmacro %}
 
 
-{#- `column in (date '…', …)` for a list of 'YYYY-MM-DD' (from query_dates), or `1 = 0` for none:
-    literal dates, so the engine prunes partitions (Athena, Trino) or row groups (DuckDB). -#}
+{#- A where clause on a list of 'YYYY-MM-DD' (from query_dates), with literal dates so the engine
+    prunes partitions (Athena, Trino) or row groups (DuckDB): `column in (date '…', …)`, and each run
+    of three or more consecutive days as `column between date '…' and date '…'` (a long IN list is
+    compared row by row: on a full build's 30 days, 3x slower on DuckDB than the one range); `1 = 0`
+    for none. -#}
 {% macro in_dates(column, dates) -%}
-    {%- if dates | length == 0 -%}
-        1 = 0
-    {%- else -%}
-        {{ column }} in ({% for day in dates %}date '{{ day }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- set days = dates | map('string') | unique | sort | list -%}
+    {%- if days | length == 0 -%}
+        {{ return('1 = 0') }}
     {%- endif -%}
+    {%- set runs = [[days[0], days[0], 1]] -%}
+    {%- for day in days[1:] -%}
+        {%- set run = runs[-1] -%}
+        {%- if modules.datetime.date.fromisoformat(day) - modules.datetime.date.fromisoformat(run[1]) == modules.datetime.timedelta(days=1) -%}
+            {%- do runs.append([run[0], day, run[2] + 1]) -%}
+            {%- do runs.pop(-2) -%}
+        {%- else -%}
+            {%- do runs.append([day, day, 1]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set conditions = [] -%}
+    {%- set singles = [] -%}
+    {%- for first, last, length in runs -%}
+        {%- if length >= 3 -%}
+            {%- do conditions.append(column ~ " between date '" ~ first ~ "' and date '" ~ last ~ "'") -%}
+        {%- else -%}
+            {%- for day in days if first <= day <= last -%}
+                {%- do singles.append("date '" ~ day ~ "'") -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if singles -%}
+        {%- do conditions.append(column ~ ' in (' ~ singles | join(', ') ~ ')') -%}
+    {%- endif -%}
+    {{ return(conditions[0] if conditions | length == 1 else '(' ~ conditions | join(' or ') ~ ')') }}
 {%- endmacro %}

@@ -3,8 +3,6 @@
     crossed. -#}
 -- depends_on: {{ ref('fct_daily_app_cost') }}
 {%- set as_of = bedrock_costs.finops_as_of_date() %}
-{%- set months = [bedrock_costs.finops_var('bedrock_costs_budget_months'), 1] | max %}
-{%- set first_month = 'cast(' ~ dbt.dateadd('month', 1 - months, dbt.date_trunc('month', as_of)) ~ ' as date)' %}
 
 with
 
