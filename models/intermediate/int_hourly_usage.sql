@@ -39,7 +39,9 @@ invocations as (
     -- the days summed in this run
     where
         {%- if summed_days %}
-        usage_date in ({% for summed_day in summed_days %}date '{{ summed_day }}'{{ ', ' if not loop.last }}{% endfor %})
+        -- their span first: a range reaches below staging's de-duplication (an IN list does not)
+        usage_date between date '{{ summed_days | first }}' and date '{{ summed_days | last }}'
+        and usage_date in ({% for summed_day in summed_days %}date '{{ summed_day }}'{{ ', ' if not loop.last }}{% endfor %})
         {%- else %}
         1 = 0
         {%- endif %}
