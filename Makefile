@@ -69,7 +69,7 @@ run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cos
 	  exit $$(( built ? built : summed )); }
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
-	$(BIN)/ruff check src tests/bootstrap tests/test_report.py tests/test_summary.py tests/test_one_meaning_of_app.py
+	$(BIN)/ruff check src scripts tests
 	$(BIN)/mypy
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 

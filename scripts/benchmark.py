@@ -171,7 +171,8 @@ def same_marts(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> bool:
         return x == y
 
     return a.keys() == b.keys() and all(
-        len(a[m]) == len(b[m]) and all(len(r) == len(s) and all(map(same, r, s)) for r, s in zip(a[m], b[m]))
+        len(a[m]) == len(b[m])
+        and all(len(r) == len(s) and all(map(same, r, s)) for r, s in zip(a[m], b[m], strict=True))
         for m in a)
 
 
@@ -293,7 +294,8 @@ def targets(results: Results) -> list[tuple[str, str, str, bool]]:
 
 def write_doc(results: Results, today: str) -> None:
     checks = targets(results)
-    history_header = "| date | records | days | generate s | raw scan s | full build s | incremental s | P1 | P2 | peak RSS GB |"
+    history_header = ("| date | records | days | generate s | raw scan s | full build s | incremental s "
+                      "| P1 | P2 | peak RSS GB |")
     history: list[str] = []
     if DOC.exists():
         text = DOC.read_text()
@@ -305,6 +307,8 @@ def write_doc(results: Results, today: str) -> None:
         f"| {today} | {results.records:,} | {results.days} | {s['generate'].seconds:.1f} | {s['raw_scan'].seconds:.1f} "
         f"| {s['full'].seconds:.1f} | {s['incremental'].seconds:.1f} | {checks[0][1]} | {checks[1][1]} "
         f"| {checks[2][1].split()[0]} |")
+    data_line = (f"{results.records:,} records over {results.days} days (sample generator, seed 2024), "
+                 "plus one more day for the incremental run")
     doc = f"""# Benchmarks
 
 Written by `scripts/benchmark.py` (`make bench`); the history table keeps one row per run.
@@ -314,19 +318,19 @@ Targets are ratios taken within one run on the same files, so they hold across m
 
 - Machine: {machine()}
 - Versions: {versions()}
-- Data: {results.records:,} records over {results.days} days (sample generator, seed 2024), plus one more day for the incremental run
+- Data: {data_line}
 
 {table(results)}
 
 | target | measured | limit | met |
 |---|---:|---:|:---:|
-""" + "\n".join(f"| {name} | {got} | {limit} | {'yes' if ok else '**no**'} |" for name, got, limit, ok in checks) + f"""
+""" + "\n".join(f"| {name} | {got} | {limit} | {'yes' if ok else '**no**'} |" for name, got, limit, ok in checks) + """
 
 Where the full build spends its time (the slowest nodes; dbt runs two at a time):
 
 | node | seconds |
 |---|---:|
-""" + "\n".join(f"| {name[:70]} | {seconds:.1f} |" for name, seconds in results.slowest_nodes) + f"""
+""" + "\n".join(f"| {name[:70]} | {seconds:.1f} |" for name, seconds in results.slowest_nodes) + """
 
 And the incremental build:
 

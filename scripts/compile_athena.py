@@ -88,7 +88,8 @@ def compile_athena(out: Path, profiles_dir: Path, extra_vars: dict[str, Any] | N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=REPO / "target" / "athena", help="where to write (default target/athena)")
+    parser.add_argument("--out", type=Path, default=REPO / "target" / "athena",
+                        help="where to write (default target/athena)")
     parser.add_argument("--vars", type=json.loads, default={}, help="extra dbt vars as JSON, e.g. your bucket")
     args = parser.parse_args(argv)
     profiles_dir = REPO if (REPO / "profiles.yml").exists() else None

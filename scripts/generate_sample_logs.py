@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import functools
+import gzip
 import itertools
 import json
 import math
@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bedrock_costs.arns import (  # noqa: E402
+from bedrock_costs.arns import (
     application_profile_arn,
     foundation_model_arn,
     system_profile_arn,
@@ -411,7 +411,7 @@ def cost_parts(book: PriceBook, canonical: str, scope: str, region: str, at: dat
             continue
         if price.effective_from <= naive and (price.effective_to is None or naive < price.effective_to):
             costs = []
-            for count, rate in zip(tokens, price.rates):
+            for count, rate in zip(tokens, price.rates, strict=True):
                 if count == 0:
                     costs.append(0.0)
                     continue
@@ -422,7 +422,7 @@ def cost_parts(book: PriceBook, canonical: str, scope: str, region: str, at: dat
     return None
 
 
-def launched(book: PriceBook, choice: "ModelChoice", at: datetime) -> bool:
+def launched(book: PriceBook, choice: ModelChoice, at: datetime) -> bool:
     """Whether the catalog prices the model in that scope at that time (it was on Bedrock then)."""
     first = book.first_priced(choice.canonical, choice.scope)
     return first is not None and first <= at.replace(tzinfo=None)
@@ -449,7 +449,7 @@ def request_id(rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def body_templates(embedding: bool, operation: str) -> tuple[str, str]:
     """Input/output body JSON for a kind of call, with @TICKET@, @TOKENS@, @LATENCY@, @FIRST_BYTE@
     and @EMBEDDING@ to fill in. Built once, so each record costs a few string replacements."""
@@ -496,12 +496,12 @@ def body_fragments(workload: Workload, operation: str, rng: random.Random, token
     return inp, out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cumulative_weights(models: tuple[ModelChoice, ...]) -> list[float]:
     return list(itertools.accumulate(m.weight for m in models))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def metadata_json(metadata: tuple[tuple[str, str], ...]) -> str:
     return json.dumps(dict(metadata))
 
@@ -705,12 +705,12 @@ class Truth:
             mine[0] += 1
             mine[1] += call.cost or 0.0
 
-    def merge(self, other: "Truth") -> None:
+    def merge(self, other: Truth) -> None:
         for mine, theirs in ((self.app_daily, other.app_daily), (self.caller_daily, other.caller_daily),
                              (self.usage_hourly, other.usage_hourly), (self.planted, other.planted)):
             for key, row in theirs.items():
                 if key in mine:
-                    mine[key] = [a + b for a, b in zip(mine[key], row)]
+                    mine[key] = [a + b for a, b in zip(mine[key], row, strict=True)]
                 else:
                     mine[key] = row
         self.raw_lines += other.raw_lines
@@ -810,7 +810,7 @@ def write_ground_truth(out: Path, truth: Truth, days: set[str]) -> None:
             with path.open(newline="") as handle:
                 kept = [row for row in csv.DictReader(handle) if row["usage_date"] not in days]
         rows = kept + [
-            dict(zip(keys + measures, [*key, *[int(v) for v in row[:5]], repr(row[5]), int(row[6])]))
+            dict(zip(keys + measures, [*key, *[int(v) for v in row[:5]], repr(row[5]), int(row[6])], strict=True))
             for key, row in table.items()
         ]
         rows.sort(key=lambda r: tuple(r[k] for k in keys))
@@ -826,7 +826,7 @@ def write_ground_truth(out: Path, truth: Truth, days: set[str]) -> None:
             kept = [row for row in csv.DictReader(handle) if row["hour_start"][:10] not in days]
     hourly_rows = kept + [
         dict(zip(HOURLY_KEYS + HOURLY_MEASURES,
-                 [*key, *[int(v) for v in row[:5]], *[repr(v) for v in row[5:9]], int(row[9])]))
+                 [*key, *[int(v) for v in row[:5]], *[repr(v) for v in row[5:9]], int(row[9])], strict=True))
         for key, row in truth.usage_hourly.items()
     ]
     hourly_rows.sort(key=lambda r: tuple(r[k] for k in HOURLY_KEYS))
@@ -885,7 +885,7 @@ def generate(records: int, days: int, start: date, seed: int, out: Path, pricing
                     planted[datetime(day.year, day.month, day.day, hour_of_day, tzinfo=timezone.utc)].append(
                         (name, calls))
     tasks = [HourTask(hour, count, seed, str(out), str(pricing), tuple(planted.get(hour, ())))
-             for hour, count in zip(hours, counts) if count or planted.get(hour)]
+             for hour, count in zip(hours, counts, strict=True) if count or planted.get(hour)]
     out.mkdir(parents=True, exist_ok=True)
     write_static_objects(out)
     truth = Truth()

@@ -11,6 +11,7 @@ Both run inside dbt-athena's AthenaCursor.execute, wrapped by hook_athena_cursor
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -223,10 +224,8 @@ class GlueMirror:
         return [(projection.alias_or_name, glue_type(projection.type)) for projection in typed.selects]
 
     def _create_database(self, name: str) -> None:
-        try:
+        with contextlib.suppress(self.glue.exceptions.AlreadyExistsException):
             self.glue.create_database(DatabaseInput={"Name": name})
-        except self.glue.exceptions.AlreadyExistsException:
-            pass
 
     def _create(self, statement: exp.Create, sql: str) -> None:
         declared = statement.this if isinstance(statement.this, exp.Schema) else None

@@ -87,7 +87,7 @@ class Project:
     def query_rows(self, sql: str) -> list[dict[str, Any]]:
         with duckdb.connect(str(self.database)) as con:
             relation = con.sql(sql)
-            return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+            return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
 
     def mart(self, name: str) -> list[dict[str, Any]]:
         return self.query_rows(f"select * from main.{name}")
@@ -143,7 +143,7 @@ def assert_same_rows(actual: list[dict[str, Any]], expected: list[dict[str, Any]
         return tuple(str(v) for k, v in sorted(row.items()) if not isinstance(v, float))
 
     assert len(actual) == len(expected), (label, len(actual), len(expected))
-    for got, want in zip(sorted(actual, key=key), sorted(expected, key=key)):
+    for got, want in zip(sorted(actual, key=key), sorted(expected, key=key), strict=True):
         assert got.keys() == want.keys(), label
         for column, value in want.items():
             if isinstance(value, float) or isinstance(got[column], float):

@@ -18,14 +18,22 @@ import pytest
 pytest.importorskip("dbt.adapters.athena", reason="dbt-athena is not installed")
 pytest.importorskip("sqlglot", reason="sqlglot is not installed")
 
-import sqlglot  # noqa: E402
-from sqlglot import exp  # noqa: E402
+import sqlglot
+from sqlglot import exp
 
-from athena_moto_support import (  # noqa: E402
-    PASSING_TESTS, Answer, GlueMirror, MotoServer, Query, hook_athena_cursor, moto_server,
-    moto_server_path, run_dbt, table_properties,
+from athena_moto_support import (
+    PASSING_TESTS,
+    Answer,
+    GlueMirror,
+    MotoServer,
+    Query,
+    hook_athena_cursor,
+    moto_server,
+    moto_server_path,
+    run_dbt,
+    table_properties,
 )
-from conftest import REPO, DbtRun  # noqa: E402
+from conftest import REPO, DbtRun
 
 pytestmark = pytest.mark.skipif(moto_server_path() is None,
                                 reason="moto_server not found: pip install 'moto[server]'")
@@ -116,8 +124,8 @@ def athena(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AthenaRuns]:
         log_root = f"s3://{LOG_BUCKET}/org/bedrock"
         answers = [PASSING_TESTS, Answer(last_day_query(), [("_col0", "date")], [(LAST_BUILT_DAY,)]),
                    # the log root the staging table was built from: the same root, so the build goes on
-                   Answer(r"^select max\(log_root\), min\(log_root\) from ", [("_col0", "varchar"), ("_col1", "varchar")],
-                          [(log_root, log_root)])]
+                   Answer(r"^select max\(log_root\), min\(log_root\) from ",
+                          [("_col0", "varchar"), ("_col1", "varchar")], [(log_root, log_root)])]
         hook_athena_cursor(stack.enter_context(pytest.MonkeyPatch.context()), server,
                            GlueMirror(server.client("glue")), answers)
         env = {

@@ -21,7 +21,7 @@ from sqlglot import exp
 from conftest import REPO, Project, assert_same_rows
 
 sys.path.insert(0, str(REPO / "scripts"))
-import compile_athena  # noqa: E402
+import compile_athena
 
 MARTS = ["fct_daily_app_cost", "fct_daily_caller_cost", "fct_daily_app_caller_cost"]
 
@@ -182,7 +182,8 @@ def glue_log_table(con: duckdb.DuckDBPyConnection, logs: Path) -> None:
                 'schemaType': 'varchar', 'schemaVersion': 'varchar', 'timestamp': 'varchar',
                 'accountId': 'varchar', 'identity': 'struct(arn varchar)', 'region': 'varchar',
                 'requestId': 'varchar', 'operation': 'varchar', 'modelId': 'varchar',
-                'input': 'struct(inputTokenCount varchar, cacheReadInputTokenCount varchar, cacheWriteInputTokenCount varchar)',
+                'input': 'struct(inputTokenCount varchar, cacheReadInputTokenCount varchar, '
+                         'cacheWriteInputTokenCount varchar)',
                 'output': 'struct(outputTokenCount varchar)', 'inferenceRegion': 'varchar',
                 'requestMetadata': 'map(varchar, varchar)', 'errorCode': 'varchar'
             }}) as log_lines
@@ -214,7 +215,7 @@ def athena_models(compiled: dict[str, Path], logs: Path) -> dict[tuple[str, str]
         if kind == "table":
             result = con.sql(f"select * from {relation}")
             suffix = model["schema"].removeprefix("bedrock_costs")
-            out[(suffix, model["name"])] = [dict(zip(result.columns, row)) for row in result.fetchall()]
+            out[(suffix, model["name"])] = [dict(zip(result.columns, row, strict=True)) for row in result.fetchall()]
     return out
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
-import benchmark  # noqa: E402
+import benchmark
 
 
 def test_benchmark_smoke_incremental_equals_full_refresh(tmp_path: Path) -> None:

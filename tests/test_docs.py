@@ -143,11 +143,11 @@ def test_semantic_layer_exposures_and_saved_queries_are_described(docs: Docs) ->
 def test_semantic_layer_has_the_metrics_and_dimensions_analysts_ask_for(docs: Docs) -> None:
     """dbt validated the semantic manifest while parsing (a broken one fails `dbt docs generate` above)."""
     semantic = docs.semantic_manifest
-    assert METRICS <= {m["name"] for m in semantic["metrics"]}
+    assert {m["name"] for m in semantic["metrics"]} >= METRICS
     models = {m["name"]: m for m in semantic["semantic_models"]}
     usage = models["bedrock_usage"]
     assert usage["node_relation"]["alias"] == "fct_daily_app_caller_cost"
-    assert DIMENSIONS <= {d["name"] for d in usage["dimensions"]}
+    assert {d["name"] for d in usage["dimensions"]} >= DIMENSIONS
     assert [s["primary_column"]["name"] for s in semantic["project_configuration"]["time_spines"]] == ["date_day"]
     exposures = {e["name"]: e for e in docs.own("exposures").values()}
     assert {"cost_report", "bedrock_spend_dashboard"} <= exposures.keys()
@@ -189,7 +189,8 @@ class ExplainOnlyClient:
 
 @pytest.fixture(scope="module")
 def metricflow_sql(docs: Docs):
-    pytest.importorskip("metricflow", reason="dbt-metricflow is not installed (pip install 'dbt-metricflow>=0.15,<0.16')")
+    pytest.importorskip("metricflow",
+                        reason="dbt-metricflow is not installed (pip install 'dbt-metricflow>=0.15,<0.16')")
     from metricflow.engine.metricflow_engine import MetricFlowEngine, MetricFlowQueryRequest
     from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
@@ -210,7 +211,7 @@ def metricflow_sql(docs: Docs):
 def run(sample: Project, sql: str) -> list[dict[str, Any]]:
     with duckdb.connect(str(sample.database)) as con:  # the catalog is named after the file, as dbt's relations
         relation = con.sql(sql)
-        return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+        return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
 
 
 def test_metrics_by_attribution_status_match_the_marts(sample: Project, metricflow_sql) -> None:
@@ -255,7 +256,7 @@ def test_total_cost_is_null_for_a_slice_with_unpriced_calls(sample: Project, met
                    where app = 'unattributed'""")
         relation = con.sql(metricflow_sql(["total_cost_usd", "priced_cost_usd", "unpriced_request_count"],
                                           ["usage__attribution_status"]))
-        rows = {r[0]: dict(zip(relation.columns, r)) for r in relation.fetchall()}
+        rows = {r[0]: dict(zip(relation.columns, r, strict=True)) for r in relation.fetchall()}
     assert rows["direct"]["total_cost_usd"] is None and rows["direct"]["unpriced_request_count"] > 0
     assert rows["profile"]["total_cost_usd"] == pytest.approx(rows["profile"]["priced_cost_usd"])
 

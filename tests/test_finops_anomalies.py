@@ -14,7 +14,16 @@ import pytest
 
 from conftest import DbtRun, Project
 from test_finops_logs import (
-    CODE_REVIEW, HAIKU_45, OPUS_45, SONNET_45, Call, at, build, failures, hours, rows,
+    CODE_REVIEW,
+    HAIKU_45,
+    OPUS_45,
+    SONNET_45,
+    Call,
+    at,
+    build,
+    failures,
+    hours,
+    rows,
 )
 
 M = 1_000_000

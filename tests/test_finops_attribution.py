@@ -5,13 +5,20 @@ calls without metadata, and a custom key mapping through the var."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import DbtRun, Project
 from test_finops_logs import (
-    CODE_REVIEW, GATEWAY_ROLE, HAIKU_45, SUPPORT_CHAT, Call, at, build, failures, rows, write_logs,
+    CODE_REVIEW,
+    GATEWAY_ROLE,
+    HAIKU_45,
+    SUPPORT_CHAT,
+    Call,
+    at,
+    build,
+    failures,
+    rows,
+    write_logs,
 )
 
 HANDLER = "arn:aws:sts::111122223333:assumed-role/support-chat-lambda-role/support-chat-handler"
@@ -98,7 +105,7 @@ def test_conflicts_are_counted_by_a_warning_test(attributed: tuple[Project, DbtR
     name = "int_hourly_usage_metadata_conflicts"
     assert run.statuses()[name] == "warn"
     # (support-chat-prod, app), (support-chat-prod, team), (code-review-bot, app)
-    assert any(f"Got 3 results, configured to warn" in m for m in run.messages), failures(run)
+    assert any("Got 3 results, configured to warn" in m for m in run.messages), failures(run)
 
 
 def test_end_user_mart_grain_and_costs(attributed: tuple[Project, DbtRun]) -> None:

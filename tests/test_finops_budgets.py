@@ -23,7 +23,7 @@ import pytest
 from moto import mock_aws
 
 from bedrock_costs import budget_alerts
-from conftest import DbtRun, Project
+from conftest import Project
 from test_finops_logs import CODE_REVIEW, HAIKU_45, LEGAL_DRAFTING, Call, at, build, failures, rows
 
 M = 1_000_000

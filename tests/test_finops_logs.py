@@ -104,7 +104,7 @@ def rows(project: Project, sql: str) -> list[dict[str, Any]]:
 
     with duckdb.connect(str(project.database)) as con:
         relation = con.sql(sql)
-        return [dict(zip(relation.columns, values)) for values in relation.fetchall()]
+        return [dict(zip(relation.columns, values, strict=True)) for values in relation.fetchall()]
 
 
 def test_write_logs_uses_the_bedrock_layout(tmp_path: Path) -> None:

@@ -15,8 +15,19 @@ import pytest
 
 from conftest import DbtRun, Project
 from test_finops_logs import (
-    EU_ASSISTANT, GATEWAY_ROLE, HAIKU_45, LEGAL_DRAFTING, OPUS_41, OPUS_45, SONNET_45, SUPPORT_CHAT, Call, at,
-    build, failures, rows,
+    EU_ASSISTANT,
+    GATEWAY_ROLE,
+    HAIKU_45,
+    LEGAL_DRAFTING,
+    OPUS_41,
+    OPUS_45,
+    SONNET_45,
+    SUPPORT_CHAT,
+    Call,
+    at,
+    build,
+    failures,
+    rows,
 )
 
 M = 1_000_000

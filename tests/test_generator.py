@@ -107,7 +107,8 @@ def test_same_seed_same_output(tmp_path: Path) -> None:
     generate(tmp_path / "a", records=500, days=1, start="2026-11-01", seed=8)
     generate(tmp_path / "b", records=500, days=1, start="2026-11-01", seed=8)
     for name in ("app_daily_cost.csv", "caller_daily_cost.csv"):
-        assert (tmp_path / "a" / "ground_truth" / name).read_text() == (tmp_path / "b" / "ground_truth" / name).read_text()
+        truth_a, truth_b = (tmp_path / side / "ground_truth" / name for side in ("a", "b"))
+        assert truth_a.read_text() == truth_b.read_text()
     files_a = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*.json.gz"))
     files_b = sorted(p.relative_to(tmp_path / "b").as_posix() for p in (tmp_path / "b").rglob("*.json.gz"))
     assert files_a == files_b

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pytest
 
@@ -53,7 +52,7 @@ CASES: dict[str, tuple[str, object, object, object, object, float | None]] = {
 
 def record(request_id: str, model_id: str, tokens: tuple) -> dict:
     names = ["inputTokenCount", "outputTokenCount", "cacheReadInputTokenCount", "cacheWriteInputTokenCount"]
-    counts = {name: value for name, value in zip(names, tokens) if value is not None}
+    counts = {name: value for name, value in zip(names, tokens, strict=True) if value is not None}
     body = {
         "schemaType": "ModelInvocationLog", "schemaVersion": "1.0", "timestamp": "2026-11-05T10:00:00Z",
         "accountId": ACCOUNT, "identity": {"arn": f"arn:aws:iam::{ACCOUNT}:user/golden"},
@@ -98,7 +97,7 @@ def test_unpriced_tokens_fail_the_build_naming_each_model_but_marts_are_built(go
     failed = {name for name, status in run.statuses().items() if status in ("fail", "error")}
     assert failed == {"assert_all_tokens_priced"}
     unpriced = [m for m in run.messages if m.startswith("UNPRICED: ")]
-    assert any(m.startswith(f"UNPRICED: acme.mystery-model-v1:0 (scope in_region): 1 requests, 110 tokens")
+    assert any(m.startswith("UNPRICED: acme.mystery-model-v1:0 (scope in_region): 1 requests, 110 tokens")
                for m in unpriced), unpriced
     assert any(HAIKU_3 in m for m in unpriced)
     assert any(UNMAPPED_PROFILE in m for m in unpriced)

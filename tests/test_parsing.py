@@ -27,7 +27,8 @@ MODEL_IDS = {
     f"us-gov.{HAIKU_45}": (HAIKU_45, "geo", "us-gov", False),
     f"global.{HAIKU_45}": (HAIKU_45, "global", "global", False),
     f"arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.{HAIKU_45}": (HAIKU_45, "geo", "us", False),
-    f"arn:aws:bedrock:eu-west-1:111122223333:inference-profile/global.{HAIKU_45}": (HAIKU_45, "global", "global", False),
+    f"arn:aws:bedrock:eu-west-1:111122223333:inference-profile/global.{HAIKU_45}":
+        (HAIKU_45, "global", "global", False),
     f"arn:aws:bedrock:ap-southeast-2:111122223333:inference-profile/apac.{SONNET_4}": (SONNET_4, "geo", "apac", False),
     "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/k8x2m4p9q1w3":
         ("k8x2m4p9q1w3", "in_region", None, True),
@@ -46,7 +47,8 @@ IDENTITIES = {
     "arn:aws:iam::444455556666:root": ("root", "root", None),
     "arn:aws:sts::111122223333:federated-user/partner-bob": ("federated", "partner-bob", None),
     "arn:aws-cn:sts::111122223333:assumed-role/cn-role/session-1": ("assumed_role", "session-1", "cn-role"),
-    "arn:aws:iam::111122223333:role/not-a-caller-form": ("unknown", "arn:aws:iam::111122223333:role/not-a-caller-form", None),
+    "arn:aws:iam::111122223333:role/not-a-caller-form":
+        ("unknown", "arn:aws:iam::111122223333:role/not-a-caller-form", None),
 }
 
 

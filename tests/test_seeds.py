@@ -36,7 +36,8 @@ def seed() -> dict[tuple[str, str], tuple]:
     with (REPO / "seeds" / "model_pricing.csv").open() as handle:
         return {(r["model_id"], r["price_scope"]): tuple(num(r[c]) for c in (
             "input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_usd_per_mtok"))
-            for r in csv.DictReader(handle) if not r["effective_to"] and r["region_pattern"] == "%" and r["above_input_tokens"] == "0"}
+            for r in csv.DictReader(handle)
+            if not r["effective_to"] and r["region_pattern"] == "%" and r["above_input_tokens"] == "0"}
 
 
 def test_list_prices(seed: dict) -> None:

@@ -93,7 +93,7 @@ class TrinoProject:
         cursor = connection.cursor()
         cursor.execute(sql)
         columns = [column[0] for column in cursor.description]
-        rows = [dict(zip(columns, [float(v) if isinstance(v, Decimal) else v for v in row]))
+        rows = [dict(zip(columns, [float(v) if isinstance(v, Decimal) else v for v in row], strict=True))
                 for row in cursor.fetchall()]
         connection.close()
         return rows
