@@ -156,3 +156,24 @@ def test_a_read_that_stops_stops_one_build_only(tmp_path: Path) -> None:
     check(project, expect)
     assert audit(project)["stops_the_reader"]["problem"] == "corrupt_stream"
     assert not any(CANARY in message for message in first.messages + second.messages)
+
+
+def test_terminal_escapes_in_log_data_are_printed_escaped(tmp_path: Path, capfd) -> None:  # type: ignore[no-untyped-def]
+    """A requestId and a caller holding terminal escapes (retitle the window, clear the screen) and a
+    forged newline: the test messages dbt prints show them escaped, never raw."""
+    project = make_project(tmp_path / "project", tmp_path / "logs")
+    evil = "evil\x1b]0;pwned\x07\x1b[2J\nFAIL forged"
+    no_identity = record(evil)
+    del no_identity["identity"]
+    shared = [record("twice"), {**record("twice"), "timestamp": "2026-11-05T11:30:00Z",
+                                "identity": {"arn": f"arn:aws:iam::{ACCOUNT}:user/\x1b[31mred"}}]
+    put(project, "escapes", gzip.compress(jsonl(no_identity, *shared)))
+    run = project.dbt("build")
+    assert run.success
+    printed = capfd.readouterr().out
+    assert "FLAGGED:" in printed and "SHARED REQUEST ID: twice" in printed
+    flagged = next(line for line in printed.splitlines() if line.startswith("FLAGGED:"))
+    assert "evil\\u001b]0;pwned\\u0007\\u001b[2J\\nFAIL forged" in flagged
+    ours = [line for line in printed.splitlines() if line.startswith(("FLAGGED:", "SHARED REQUEST ID:", "FAIL", "WARN"))]
+    assert not any(ch in line for line in ours for ch in ("\x1b", "\x07"))  # dbt's own colours aside
+    assert not any(line.startswith("FAIL forged") for line in printed.splitlines())
