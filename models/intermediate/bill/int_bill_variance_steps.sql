@@ -1,0 +1,95 @@
+{#- The waterfall's steps between the log estimate and the net bill, per billing period and usage
+    account: every amount the bill models explain, unpivoted to one row per cause and kind. The
+    cells' causes (int_bill_cells_compared), each non-cell line kind's gross cost under its cause
+    (seeds/cur_line_kinds.csv) and every line's discounts, credits and refunds. A step is kept when
+    it is not 0 or its cause or kind is shown at zero. -#}
+
+with
+
+cells as (
+    select * from {{ ref('int_bill_cells_compared') }}
+),
+
+lines as (
+    select * from {{ ref('int_bill_lines_resolved') }}
+),
+
+kinds as (
+    select * from {{ ref('cur_line_kinds') }}
+),
+
+cell_totals as (
+    select
+        cells.billing_period,
+        cells.account_id,
+        sum(cells.estimated_cost_usd) as estimated_cost_usd,
+        sum(cells.not_yet_billed_usd) as not_yet_billed_usd,
+        sum(cells.token_gap_usd) as token_gap_usd,
+        sum(cells.price_difference_usd) as price_difference_usd
+    from cells
+    group by cells.billing_period, cells.account_id
+),
+
+kind_totals as (
+    -- what the bill holds beyond the token cells, by kind; and every line's discounts and credits
+    select
+        lines.billing_period,
+        lines.account_id,
+        lines.line_kind,
+        sum(case when lines.usage_kind <> 'token' then lines.gross_cost_usd else 0 end) as gross_cost_usd,
+        sum(lines.discount_usd) as discount_usd,
+        sum(case when lines.charge_category = 'credit' then lines.credit_usd else 0 end) as credit_usd,
+        sum(case when lines.charge_category = 'refund' then lines.credit_usd else 0 end) as refund_usd
+    from lines
+    group by lines.billing_period, lines.account_id, lines.line_kind
+),
+
+amounts as (
+    select billing_period, account_id, 'log_estimate' as cause, 'log_estimate' as kind, estimated_cost_usd as amount_usd
+    from cell_totals
+    union all
+    select billing_period, account_id, 'not_yet_billed', 'cur_lag', not_yet_billed_usd from cell_totals
+    union all
+    select billing_period, account_id, 'token_count_gap', 'tokens', token_gap_usd from cell_totals
+    union all
+    select billing_period, account_id, 'price_difference', 'unit_price', price_difference_usd from cell_totals
+    union all
+    -- a kind the seed lacks is shown as unclassified: never lost
+    select kind_totals.billing_period, kind_totals.account_id, coalesce(kinds.cause, 'unclassified'), kind_totals.line_kind,
+        kind_totals.gross_cost_usd
+    from kind_totals
+    left join kinds on kind_totals.line_kind = kinds.line_kind
+    where kind_totals.line_kind <> 'token'
+    union all
+    select billing_period, account_id, 'credits_and_discounts', 'discount', discount_usd from kind_totals
+    union all
+    select billing_period, account_id, 'credits_and_discounts', 'credit', credit_usd from kind_totals
+    union all
+    select billing_period, account_id, 'credits_and_discounts', 'refund', refund_usd from kind_totals
+    union all
+    -- the kinds a waterfall shows even at 0 (batch, mantle, discount, credit)
+    select cell_totals.billing_period, cell_totals.account_id, kinds.cause, kinds.line_kind, 0
+    from cell_totals
+    cross join kinds
+    where kinds.shown_at_zero
+),
+
+final as (
+    select
+        amounts.billing_period,
+        amounts.account_id,
+        amounts.cause,
+        amounts.kind,
+        sum(amounts.amount_usd) as amount_usd
+    from amounts
+    left join {{ ref('bill_causes') }} as causes
+        on amounts.cause = causes.cause
+    left join kinds
+        on amounts.kind = kinds.line_kind
+    group by amounts.billing_period, amounts.account_id, amounts.cause, amounts.kind
+    having
+        sum(amounts.amount_usd) <> 0
+        or max(case when causes.shown_at_zero or kinds.shown_at_zero then 1 else 0 end) = 1
+)
+
+select * from final
