@@ -49,7 +49,7 @@ matches as (
     from fields
     where
         fields.field_value like fields.pattern escape '\'
-        and (fields.and_pattern is null or fields.field_value like fields.and_pattern escape '\')
+        and (nullif(fields.and_pattern, '') is null or fields.field_value like fields.and_pattern escape '\')
 ),
 
 verdicts as (
