@@ -46,26 +46,7 @@ rated as (
 
 final as (
     select
-        rated.billing_period,
-        rated.cell_id,
-        rated.account_id,
-        rated.aws_region,
-        rated.model_id,
-        rated.token_type,
-        rated.price_scope,
-        rated.context_tier,
-        rated.log_tokens,
-        rated.priced_log_tokens,
-        rated.bill_tokens,
-        rated.estimated_cost_usd,
-        rated.billed_cost_usd,
-        rated.discount_usd,
-        rated.credit_usd,
-        rated.net_cost_usd,
-        rated.bill_line_count,
-        rated.reference_usd_per_mtok,
-        rated.billed_usd_per_mtok,
-        rated.is_pending,
+        rated.*,
         case when rated.is_pending then rated.billed_cost_usd - rated.estimated_cost_usd else 0 end as not_yet_billed_usd,
         case
             when rated.is_pending then 0
@@ -74,8 +55,7 @@ final as (
         case
             when rated.is_pending then 0
             else rated.billed_cost_usd - {{ bedrock_costs.token_cost('rated.bill_tokens', 'rated.reference_usd_per_mtok') }}
-        end as price_difference_usd,
-        rated.usage_date
+        end as price_difference_usd
     from rated
 )
 

@@ -1,29 +1,25 @@
 {#- The logged tokens and their list-price estimate, one row per token kind, per day, per bill cell
-    (cell_id: account, region, model, token type; plus price scope: global | regional, and context
-    tier) and per attribution (app, team, cost center, environment, caller): the logs' side of every
-    comparison with the bill, read from int_hourly_usage on the days of int_bill_coverage (from the
-    bill's first billing period on), with their `is_pending`. -#}
+    (cell_id; price scope: global | regional; context tier) and per attribution (app, team, cost
+    center, environment, caller): the logs' side of every comparison with the bill, read from
+    int_hourly_usage on the days of int_bill_coverage, with their `is_pending`. -#}
 
 with
 
 hourly as (
     select
         hourly_usage.*,
+        coverage.billing_period,
         coverage.is_pending
     from {{ ref('int_hourly_usage') }} as hourly_usage
     inner join {{ ref('int_bill_coverage') }} as coverage
         on hourly_usage.usage_date = coverage.usage_date
 ),
 
-token_types as (
-    select token_types.token_type
-    from (values ('input'), ('output'), ('cache_read'), ('cache_write')) as token_types (token_type)
-),
-
 unpivoted as (
     select
         hourly.*,
         token_types.token_type,
+        {{ bedrock_costs.bill_cell_id('hourly', token_type='token_types.token_type') }} as cell_id,
         {{ bedrock_costs.bill_price_scope('hourly.price_scope') }} as bill_price_scope,
         case token_types.token_type
             when 'input' then hourly.input_tokens
@@ -38,12 +34,13 @@ unpivoted as (
             else hourly.cache_write_cost_usd
         end as token_cost_usd
     from hourly
-    cross join token_types
+    cross join (values ('input'), ('output'), ('cache_read'), ('cache_write')) as token_types (token_type)
 ),
 
-summed as (
+final as (
     select
-        unpivoted.usage_date,
+        unpivoted.billing_period,
+        unpivoted.cell_id,
         unpivoted.account_id,
         unpivoted.aws_region,
         unpivoted.model_id,
@@ -58,33 +55,11 @@ summed as (
         unpivoted.is_pending,
         sum(unpivoted.token_count) as log_tokens,
         sum(case when unpivoted.token_cost_usd is not null then unpivoted.token_count else 0 end) as priced_log_tokens,
-        sum(coalesce(unpivoted.token_cost_usd, 0)) as estimated_cost_usd
+        sum(coalesce(unpivoted.token_cost_usd, 0)) as estimated_cost_usd,
+        unpivoted.usage_date
     from unpivoted
     where unpivoted.token_count > 0
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
-),
-
-final as (
-    select
-        cast({{ dbt.date_trunc('month', 'summed.usage_date') }} as date) as billing_period,
-        {{ bedrock_costs.bill_cell_id('summed') }} as cell_id,
-        summed.account_id,
-        summed.aws_region,
-        summed.model_id,
-        summed.token_type,
-        summed.price_scope,
-        summed.context_tier,
-        summed.app,
-        summed.team,
-        summed.cost_center,
-        summed.environment,
-        summed.caller_arn,
-        summed.is_pending,
-        summed.log_tokens,
-        summed.priced_log_tokens,
-        summed.estimated_cost_usd,
-        summed.usage_date
-    from summed
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18
 )
 
 select * from final

@@ -10,34 +10,20 @@ steps as (
     select * from {{ ref('int_bill_variance_steps') }}
 ),
 
-net_bill as (
-    select
-        lines.billing_period,
-        lines.account_id,
-        sum(lines.net_cost_usd) as net_cost_usd
-    from {{ ref('int_bill_lines_resolved') }} as lines
-    group by lines.billing_period, lines.account_id
-),
-
-explained as (
-    select
-        steps.billing_period,
-        steps.account_id,
-        sum(steps.amount_usd) as explained_usd
-    from steps
-    group by steps.billing_period, steps.account_id
-),
-
 totals as (
+    -- per billing period and account: the net bill, and what the steps explain of it
     select
-        coalesce(explained.billing_period, net_bill.billing_period) as billing_period,
-        coalesce(explained.account_id, net_bill.account_id) as account_id,
-        coalesce(net_bill.net_cost_usd, 0) as net_cost_usd,
-        coalesce(explained.explained_usd, 0) as explained_usd
-    from explained
-    full outer join net_bill
-        on explained.billing_period = net_bill.billing_period
-        and explained.account_id = net_bill.account_id
+        both_sides.billing_period,
+        both_sides.account_id,
+        sum(both_sides.net_cost_usd) as net_cost_usd,
+        sum(both_sides.explained_usd) as explained_usd
+    from (
+        select lines.billing_period, lines.account_id, lines.net_cost_usd, 0 as explained_usd
+        from {{ ref('int_bill_lines_resolved') }} as lines
+        union all
+        select steps.billing_period, steps.account_id, 0, steps.amount_usd from steps
+    ) as both_sides
+    group by both_sides.billing_period, both_sides.account_id
 ),
 
 waterfall as (
