@@ -20,8 +20,8 @@ regions as (
     union
     select logged_regions.aws_region from logged_regions
     {%- if bedrock_costs.bill_enabled() %}
-    union
-    select line_items.product_region_code from {{ ref('stg_cur__bedrock_line_items') }} as line_items
+        union
+        select line_items.product_region_code from {{ ref('stg_cur__bedrock_line_items') }} as line_items
     {%- endif %}
 ),
 

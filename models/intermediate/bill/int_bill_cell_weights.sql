@@ -28,8 +28,7 @@ log_weights as (
 ),
 
 principal_weights as (
-    -- the bill's own callers of a token cell, by what they were billed; equally when the cell was
-    -- billed nothing (a credit alone)
+    -- the bill's own callers of a token cell, by what they were billed
     select
         bill_lines.cell_id,
         bill_lines.iam_principal_arn as caller_arn,
@@ -40,21 +39,49 @@ principal_weights as (
     group by 1, 2
 ),
 
-final as (
-    -- every way a cell could be shared; each cell keeps the rows of its own basis
-    select cell_id, 'log_estimate' as allocation_basis, app, team, cost_center, environment, caller_arn,
-        estimated_cost_usd, estimated_cost_usd as weight
+by_estimate as (
+    select
+        log_weights.*,
+        'log_estimate' as allocation_basis,
+        log_weights.estimated_cost_usd as weight
     from log_weights
-    where estimated_cost_usd > 0
-    union all
-    select cell_id, 'log_tokens', app, team, cost_center, environment, caller_arn,
-        estimated_cost_usd, cast(log_tokens as double)
+    where log_weights.estimated_cost_usd > 0
+),
+
+by_tokens as (
+    select
+        log_weights.*,
+        'log_tokens' as allocation_basis,
+        cast(log_weights.log_tokens as double) as weight
     from log_weights
-    where log_tokens > 0
-    union all
-    select cell_id, 'bill_principal', 'unattributed', 'unattributed', cast(null as varchar), cast(null as varchar),
-        caller_arn, 0, case when cell_billed_cost_usd > 0 then billed_cost_usd else 1 end
+    where log_weights.log_tokens > 0
+),
+
+by_principal as (
+    -- by billed cost; equally when the cell was billed nothing (a credit alone)
+    select
+        principal_weights.cell_id,
+        'unattributed' as app,
+        'unattributed' as team,
+        cast(null as varchar) as cost_center,
+        cast(null as varchar) as environment,
+        principal_weights.caller_arn,
+        cast(0 as double) as estimated_cost_usd,
+        cast(0 as bigint) as log_tokens,
+        'bill_principal' as allocation_basis,
+        case when principal_weights.cell_billed_cost_usd > 0 then principal_weights.billed_cost_usd else 1 end
+            as weight
     from principal_weights
+),
+
+final as (
+    -- every way a cell could be shared; each cell keeps the rows of its own basis (int_bill_cell_shares)
+    select * from by_estimate
+    union all
+    select * from by_tokens
+    union all
+    select * from by_principal
 )
 
-select * from final
+-- log_weights' columns, the basis and the weight
+select * from final  -- noqa: AM04

@@ -59,4 +59,5 @@ final as (
     from rated
 )
 
-select * from final
+-- every column of int_bill_cells_summed passes through
+select * from final  -- noqa: AM04

@@ -44,34 +44,70 @@ kind_totals as (
     group by lines.billing_period, lines.account_id, lines.line_kind
 ),
 
-amounts as (
-    select billing_period, account_id, 'log_estimate' as cause, 'log_estimate' as kind, estimated_cost_usd as amount_usd
+cell_steps as (
+    -- the cells' totals unpivoted: one row per cause, with the cause's own kind
+    select
+        cell_totals.billing_period,
+        cell_totals.account_id,
+        cell_causes.cause,
+        cell_causes.kind,
+        case cell_causes.cause
+            when 'log_estimate' then cell_totals.estimated_cost_usd
+            when 'not_yet_billed' then cell_totals.not_yet_billed_usd
+            when 'token_count_gap' then cell_totals.token_gap_usd
+            else cell_totals.price_difference_usd
+        end as amount_usd
     from cell_totals
-    union all
-    select billing_period, account_id, 'not_yet_billed', 'cur_lag', not_yet_billed_usd from cell_totals
-    union all
-    select billing_period, account_id, 'token_count_gap', 'tokens', token_gap_usd from cell_totals
-    union all
-    select billing_period, account_id, 'price_difference', 'unit_price', price_difference_usd from cell_totals
-    union all
-    -- a kind the seed lacks is shown as unclassified: never lost
-    select kind_totals.billing_period, kind_totals.account_id, coalesce(kinds.cause, 'unclassified'), kind_totals.line_kind,
-        kind_totals.gross_cost_usd
+    cross join (
+        values
+        ('log_estimate', 'log_estimate'),
+        ('not_yet_billed', 'cur_lag'),
+        ('token_count_gap', 'tokens'),
+        ('price_difference', 'unit_price')
+    ) as cell_causes (cause, kind)
+),
+
+line_steps as (
+    -- each kind's gross cost under its cause (a kind the seed lacks is unclassified, never lost), and
+    -- every line's discounts, credits and refunds
+    select
+        kind_totals.billing_period,
+        kind_totals.account_id,
+        case when money.kind = 'gross' then coalesce(kinds.cause, 'unclassified') else 'credits_and_discounts' end
+            as cause,
+        case when money.kind = 'gross' then kind_totals.line_kind else money.kind end as kind,
+        case money.kind
+            when 'gross' then kind_totals.gross_cost_usd
+            when 'discount' then kind_totals.discount_usd
+            when 'credit' then kind_totals.credit_usd
+            else kind_totals.refund_usd
+        end as amount_usd
     from kind_totals
-    left join kinds on kind_totals.line_kind = kinds.line_kind
-    where kind_totals.line_kind <> 'token'
-    union all
-    select billing_period, account_id, 'credits_and_discounts', 'discount', discount_usd from kind_totals
-    union all
-    select billing_period, account_id, 'credits_and_discounts', 'credit', credit_usd from kind_totals
-    union all
-    select billing_period, account_id, 'credits_and_discounts', 'refund', refund_usd from kind_totals
-    union all
+    cross join (values ('gross'), ('discount'), ('credit'), ('refund')) as money (kind)
+    left join kinds
+        on kind_totals.line_kind = kinds.line_kind
+    where money.kind <> 'gross' or kind_totals.line_kind <> 'token'
+),
+
+zero_steps as (
     -- the kinds a waterfall shows even at 0 (batch, mantle, discount, credit)
-    select cell_totals.billing_period, cell_totals.account_id, kinds.cause, kinds.line_kind, 0
+    select
+        cell_totals.billing_period,
+        cell_totals.account_id,
+        kinds.cause,
+        kinds.line_kind as kind,
+        0 as amount_usd
     from cell_totals
     cross join kinds
     where kinds.shown_at_zero
+),
+
+amounts as (
+    select * from cell_steps
+    union all
+    select * from line_steps
+    union all
+    select * from zero_steps
 ),
 
 final as (

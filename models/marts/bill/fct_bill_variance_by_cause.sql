@@ -10,28 +10,39 @@ steps as (
     select * from {{ ref('int_bill_variance_steps') }}
 ),
 
-totals as (
-    -- per billing period and account: the net bill, and what the steps explain of it
+net_bill as (
     select
-        both_sides.billing_period,
-        both_sides.account_id,
-        sum(both_sides.net_cost_usd) as net_cost_usd,
-        sum(both_sides.explained_usd) as explained_usd
-    from (
-        select lines.billing_period, lines.account_id, lines.net_cost_usd, 0 as explained_usd
-        from {{ ref('int_bill_lines_resolved') }} as lines
-        union all
-        select steps.billing_period, steps.account_id, 0, steps.amount_usd from steps
-    ) as both_sides
-    group by both_sides.billing_period, both_sides.account_id
+        lines.billing_period,
+        lines.account_id,
+        'net_bill' as cause,
+        'net_bill' as kind,
+        sum(lines.net_cost_usd) as amount_usd
+    from {{ ref('int_bill_lines_resolved') }} as lines
+    group by lines.billing_period, lines.account_id
+),
+
+totals as (
+    select * from steps
+    union all
+    select * from net_bill
+),
+
+residual as (
+    -- what no step explains of the net bill
+    select
+        totals.billing_period,
+        totals.account_id,
+        'residual' as cause,
+        'residual' as kind,
+        sum(case when totals.cause = 'net_bill' then totals.amount_usd else -totals.amount_usd end) as amount_usd
+    from totals
+    group by totals.billing_period, totals.account_id
 ),
 
 waterfall as (
-    select * from steps
+    select * from totals
     union all
-    select billing_period, account_id, 'residual', 'residual', net_cost_usd - explained_usd from totals
-    union all
-    select billing_period, account_id, 'net_bill', 'net_bill', net_cost_usd from totals
+    select * from residual
 ),
 
 final as (

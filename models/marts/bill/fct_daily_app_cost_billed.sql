@@ -13,21 +13,56 @@ bill_lines as (
     select * from {{ ref('int_bill_lines_resolved') }}
 ),
 
-both_parts as (
+allocated_cells as (
     select
-        usage_date, account_id, aws_region, model_id, 'token' as charge_kind, app, team, cost_center, environment,
-        caller_arn, allocation_basis, estimated_cost_usd, bill_tokens * cell_share as bill_tokens,
-        billed_cost_usd * cell_share as billed_cost_usd, discount_usd * cell_share as discount_usd,
-        credit_usd * cell_share as credit_usd, net_cost_usd * cell_share as net_cost_usd
+        shares.usage_date,
+        shares.account_id,
+        shares.aws_region,
+        shares.model_id,
+        'token' as charge_kind,
+        shares.app,
+        shares.team,
+        shares.cost_center,
+        shares.environment,
+        shares.caller_arn,
+        shares.allocation_basis,
+        shares.estimated_cost_usd,
+        shares.bill_tokens * shares.cell_share as bill_tokens,
+        shares.billed_cost_usd * shares.cell_share as billed_cost_usd,
+        shares.discount_usd * shares.cell_share as discount_usd,
+        shares.credit_usd * shares.cell_share as credit_usd,
+        shares.net_cost_usd * shares.cell_share as net_cost_usd
     from shares
-    union all
+),
+
+other_charges as (
     -- every other Bedrock line, whole: to `unattributed`, with its kind and the bill's principal
     select
-        usage_date, account_id, aws_region, model_id, line_kind, 'unattributed', 'unattributed', cast(null as varchar),
-        cast(null as varchar), iam_principal_arn, 'bill_line', 0, coalesce(billed_tokens, 0), gross_cost_usd,
-        discount_usd, credit_usd, net_cost_usd
+        bill_lines.usage_date,
+        bill_lines.account_id,
+        bill_lines.aws_region,
+        bill_lines.model_id,
+        bill_lines.line_kind as charge_kind,
+        'unattributed' as app,
+        'unattributed' as team,
+        cast(null as varchar) as cost_center,
+        cast(null as varchar) as environment,
+        bill_lines.iam_principal_arn as caller_arn,
+        'bill_line' as allocation_basis,
+        0 as estimated_cost_usd,
+        coalesce(bill_lines.billed_tokens, 0) as bill_tokens,
+        bill_lines.gross_cost_usd as billed_cost_usd,
+        bill_lines.discount_usd,
+        bill_lines.credit_usd,
+        bill_lines.net_cost_usd
     from bill_lines
-    where usage_kind <> 'token'
+    where bill_lines.usage_kind <> 'token'
+),
+
+both_parts as (
+    select * from allocated_cells
+    union all
+    select * from other_charges
 ),
 
 final as (

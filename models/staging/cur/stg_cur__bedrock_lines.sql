@@ -46,4 +46,5 @@ final as (
         on line_items.usage_signature = usage_types.usage_signature
 )
 
-select * from final
+-- every column of stg_cur__bedrock_line_items passes through, so the count is that model's
+select * from final  -- noqa: AM04
