@@ -1,12 +1,7 @@
-{#- How each reconciliation cell's bill is shared (see _bill__docs.md): by its logs' estimated cost,
-    else their tokens, else the bill's own callers (int_bill_cell_weights). One row per cell and
-    share, with the cell's bill; a cell's shares add up to 1. -#}
+{#- How each reconciliation cell's bill is shared (_bill__docs.md): by its logs' estimated cost, else
+    their tokens, else the bill's callers (int_bill_cell_weights); a cell's shares add up to 1. -#}
 
 with
-
-cells as (
-    select * from {{ ref('int_bill_cells_compared') }}
-),
 
 candidates as (
     select * from {{ ref('int_bill_cell_weights') }}
@@ -30,7 +25,7 @@ billed_cells as (
             when sum(cells.log_tokens) > 0 then 'log_tokens'
             else 'bill_principal'
         end as allocation_basis
-    from cells
+    from {{ ref('int_bill_cells_compared') }} as cells
     group by 1, 2, 3, 4, 5
     having sum(cells.bill_line_count) > 0
 ),

@@ -9,14 +9,6 @@ cells as (
     select * from {{ ref('int_bill_cells_summed') }}
 ),
 
-coverage as (
-    select * from {{ ref('int_bill_coverage') }}
-),
-
-catalog_rates as (
-    select * from {{ ref('int_bill_catalog_rates') }}
-),
-
 rated as (
     select
         cells.*,
@@ -33,9 +25,9 @@ rated as (
         ) as reference_usd_per_mtok,
         {{ bedrock_costs.usd_per_mtok('cells.billed_cost_usd', 'cells.bill_tokens') }} as billed_usd_per_mtok
     from cells
-    inner join coverage
+    inner join {{ ref('int_bill_coverage') }} as coverage
         on cells.usage_date = coverage.usage_date
-    left join catalog_rates
+    left join {{ ref('int_bill_catalog_rates') }} as catalog_rates
         on cells.usage_date = catalog_rates.usage_date
         and cells.model_id = catalog_rates.model_id
         and cells.price_scope = catalog_rates.price_scope

@@ -1,35 +1,8 @@
 {#- Both sides of every comparison with the bill, summed per cell (cell_id: day, account, region,
-    model, token type) and price scope and context tier: the bill's on-demand token lines and the
-    logs' tokens. The two sides are summed, not joined, so a cell with a NULL model or region still
-    meets its other side. Batch, mantle and the other kinds are causes of their own. -#}
+    model, token type), price scope and context tier: the bill's token lines and the logs' tokens.
+    Summed, not joined, so a cell with a NULL model or region still meets its other side. -#}
 
 with
-
-bill_side as (
-    select
-        bill_lines.cell_id,
-        bill_lines.usage_date,
-        bill_lines.account_id,
-        bill_lines.aws_region,
-        bill_lines.model_id,
-        bill_lines.token_type,
-        bill_lines.price_scope,
-        bill_lines.context_tier,
-        cast(0 as bigint) as log_tokens,
-        cast(0 as bigint) as priced_log_tokens,
-        cast(0 as double) as estimated_cost_usd,
-        sum(
-            case when bill_lines.charge_category in ('usage', 'other') then coalesce(bill_lines.billed_tokens, 0) else 0 end
-        ) as bill_tokens,
-        sum(bill_lines.gross_cost_usd) as billed_cost_usd,
-        sum(bill_lines.discount_usd) as discount_usd,
-        sum(bill_lines.credit_usd) as credit_usd,
-        sum(bill_lines.net_cost_usd) as net_cost_usd,
-        count(*) as bill_line_count
-    from {{ ref('int_bill_lines_resolved') }} as bill_lines
-    where bill_lines.usage_kind = 'token'
-    group by 1, 2, 3, 4, 5, 6, 7, 8
-),
 
 log_side as (
     select
@@ -55,7 +28,7 @@ log_side as (
 ),
 
 both_sides as (
-    select * from bill_side
+    select * from {{ ref('int_bill_token_lines_summed') }}
     union all
     select * from log_side
 ),

@@ -5,19 +5,11 @@
 
 with
 
-hourly as (
-    select
-        hourly_usage.*,
-        coverage.billing_period,
-        coverage.is_pending
-    from {{ ref('int_hourly_usage') }} as hourly_usage
-    inner join {{ ref('int_bill_coverage') }} as coverage
-        on hourly_usage.usage_date = coverage.usage_date
-),
-
 unpivoted as (
     select
         hourly.*,
+        coverage.billing_period,
+        coverage.is_pending,
         token_types.token_type,
         {{ bedrock_costs.bill_cell_id('hourly', token_type='token_types.token_type') }} as cell_id,
         {{ bedrock_costs.bill_price_scope('hourly.price_scope') }} as bill_price_scope,
@@ -33,7 +25,9 @@ unpivoted as (
             when 'cache_read' then hourly.cache_read_cost_usd
             else hourly.cache_write_cost_usd
         end as token_cost_usd
-    from hourly
+    from {{ ref('int_hourly_usage') }} as hourly
+    inner join {{ ref('int_bill_coverage') }} as coverage
+        on hourly.usage_date = coverage.usage_date
     cross join (values ('input'), ('output'), ('cache_read'), ('cache_write')) as token_types (token_type)
 ),
 

@@ -1,18 +1,8 @@
 {#- The waterfall's steps between the log estimate and the net bill, per billing period and usage
-    account: every amount the bill models explain, unpivoted to one row per cause and kind. The
-    cells' causes (int_bill_cells_compared), each non-cell line kind's gross cost under its cause
-    (seeds/cur_line_kinds.csv) and every line's discounts, credits and refunds. A step is kept when
-    it is not 0 or its cause or kind is shown at zero. -#}
+    account, one row per cause and kind: the cells' causes (int_bill_cells_compared) and the lines'
+    (int_bill_line_steps). A step is kept when it is not 0 or its cause or kind is shown at zero. -#}
 
 with
-
-cells as (
-    select * from {{ ref('int_bill_cells_compared') }}
-),
-
-lines as (
-    select * from {{ ref('int_bill_lines_resolved') }}
-),
 
 kinds as (
     select * from {{ ref('cur_line_kinds') }}
@@ -26,22 +16,8 @@ cell_totals as (
         sum(cells.not_yet_billed_usd) as not_yet_billed_usd,
         sum(cells.token_gap_usd) as token_gap_usd,
         sum(cells.price_difference_usd) as price_difference_usd
-    from cells
+    from {{ ref('int_bill_cells_compared') }} as cells
     group by cells.billing_period, cells.account_id
-),
-
-kind_totals as (
-    -- what the bill holds beyond the token cells, by kind; and every line's discounts and credits
-    select
-        lines.billing_period,
-        lines.account_id,
-        lines.line_kind,
-        sum(case when lines.usage_kind <> 'token' then lines.gross_cost_usd else 0 end) as gross_cost_usd,
-        sum(lines.discount_usd) as discount_usd,
-        sum(case when lines.charge_category = 'credit' then lines.credit_usd else 0 end) as credit_usd,
-        sum(case when lines.charge_category = 'refund' then lines.credit_usd else 0 end) as refund_usd
-    from lines
-    group by lines.billing_period, lines.account_id, lines.line_kind
 ),
 
 cell_steps as (
@@ -67,28 +43,6 @@ cell_steps as (
     ) as cell_causes (cause, kind)
 ),
 
-line_steps as (
-    -- each kind's gross cost under its cause (a kind the seed lacks is unclassified, never lost), and
-    -- every line's discounts, credits and refunds
-    select
-        kind_totals.billing_period,
-        kind_totals.account_id,
-        case when money.kind = 'gross' then coalesce(kinds.cause, 'unclassified') else 'credits_and_discounts' end
-            as cause,
-        case when money.kind = 'gross' then kind_totals.line_kind else money.kind end as kind,
-        case money.kind
-            when 'gross' then kind_totals.gross_cost_usd
-            when 'discount' then kind_totals.discount_usd
-            when 'credit' then kind_totals.credit_usd
-            else kind_totals.refund_usd
-        end as amount_usd
-    from kind_totals
-    cross join (values ('gross'), ('discount'), ('credit'), ('refund')) as money (kind)
-    left join kinds
-        on kind_totals.line_kind = kinds.line_kind
-    where money.kind <> 'gross' or kind_totals.line_kind <> 'token'
-),
-
 zero_steps as (
     -- the kinds a waterfall shows even at 0 (batch, mantle, discount, credit)
     select
@@ -105,7 +59,7 @@ zero_steps as (
 amounts as (
     select * from cell_steps
     union all
-    select * from line_steps
+    select * from {{ ref('int_bill_line_steps') }}
     union all
     select * from zero_steps
 ),
