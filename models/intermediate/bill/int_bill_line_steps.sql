@@ -23,8 +23,9 @@ kind_totals as (
         sum(case when lines.charge_category = 'credit' then lines.credit_usd else 0 end) as credit_usd,
         sum(case when lines.charge_category = 'refund' then lines.credit_usd else 0 end) as refund_usd
     from lines
-    group by lines.billing_period, lines.account_id, lines.line_kind
+    group by 1, 2, 3
 ),
+
 final as (
     -- each kind's gross cost under its cause (a kind the seed lacks is unclassified, never lost), and
     -- every line's discounts, credits and refunds
