@@ -1,5 +1,9 @@
 """The price catalog (seeds/model_pricing.csv) read and resolved as the SQL does, and compared with LiteLLM.
 
+``rate_table`` is int_model_rates computed here: the longest ``region_pattern`` that matches each Region among the
+rows of a (model, scope), each tier up to the next, one rate per token type; tests/test_price_rates.py holds it
+equal to the dbt model row for row. ``resolve`` prices a call the same way.
+
 LiteLLM's public price map keys Bedrock prices by the modelId a caller passes (``us.<id>``, ``global.<id>``,
 ``bedrock/<region>/<id>`` or the bare id). Each key names a scope and a Region, so it can be priced from the
 catalog the way ``int_invocations_priced`` prices a call: the longest ``region_pattern`` that matches the Region
