@@ -21,8 +21,8 @@ culprits as (
         case
             when lines.line_kind = 'unclassified'
                 then
-                    'no rule classifies this usage type: add its pattern to the usage_kind rules of'
-                    || ' models/staging/cur/stg_cur__bedrock_lines.sql'
+                    'no rule classifies this usage type: add a usage_kind rule for its pattern to'
+                    || ' seeds/cur_usage_type_rules.csv'
             when lines.token_type is null
                 then 'a token line whose token kind (input, output, cache read or write) the usage type does not name'
             when lines.tokens_per_unit is null
@@ -39,7 +39,7 @@ culprits as (
     where
         lines.line_kind = 'unclassified'
         or (
-            lines.usage_kind in ('token', 'batch', 'mantle')
+            lines.carries_tokens
             and (lines.token_type is null or lines.tokens_per_unit is null or lines.model_id is null)
         )
     group by 1, 2, 3, 4

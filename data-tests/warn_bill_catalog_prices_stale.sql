@@ -15,7 +15,7 @@ stale as (
         checks.context_tier,
         min(checks.usage_date) as first_date,
         max(checks.usage_date) as last_date,
-        sum(checks.billed_cost_usd) * 1e6 / sum(checks.bill_tokens) as billed_usd_per_mtok,
+        {{ bedrock_costs.usd_per_mtok("sum(checks.billed_cost_usd)", "sum(checks.bill_tokens)") }} as billed_usd_per_mtok,
         max(checks.catalog_usd_per_mtok) as catalog_usd_per_mtok
     from {{ ref('fct_bill_catalog_price_check') }} as checks
     where checks.status = 'stale'

@@ -17,11 +17,10 @@ callers as (
 ),
 
 prices as (
-    -- each price row's bounds as plain comparisons (no OR in the join: the engine hashes the
-    -- equalities and filters the ranges): open ends become far bounds, the standard tier includes 0
+    -- each tier's bounds as plain comparisons (no OR in the join: the engine hashes the equalities
+    -- and filters the ranges): the top tier's open end becomes a far bound, the standard tier includes 0
     select
         model_prices.*,
-        coalesce(model_prices.effective_to, cast('9999-12-31' as timestamp)) as price_until,
         case when model_prices.above_input_tokens = 0 then -1 else model_prices.above_input_tokens end as tier_floor,
         coalesce(model_prices.up_to_input_tokens, 9223372036854775807) as tier_ceiling
     from {{ ref('int_model_prices') }} as model_prices
@@ -75,8 +74,7 @@ priced as (
         on resolved.model_id = prices.model_id
         and resolved.price_scope = prices.price_scope
         and resolved.aws_region = prices.aws_region
-        and resolved.invoked_at >= prices.effective_from
-        and resolved.invoked_at < prices.price_until
+        and {{ bedrock_costs.rate_in_force('prices', 'resolved.invoked_at') }}
         and resolved.total_input_tokens > prices.tier_floor
         and resolved.total_input_tokens <= prices.tier_ceiling
 ),

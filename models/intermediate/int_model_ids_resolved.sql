@@ -30,10 +30,10 @@ profiles as (
 
 catalog_models as (
     select distinct
-        model_pricing.model_id,
-        {{ bedrock_costs.model_id_without_suffix('model_pricing.model_id') }} as model_key,
-        {{ bedrock_costs.model_id_without_suffix('model_pricing.model_id', version=true) }} as model_family_key
-    from {{ ref('model_pricing') }} as model_pricing
+        model_rates.model_id,
+        {{ bedrock_costs.model_id_without_suffix('model_rates.model_id') }} as model_key,
+        {{ bedrock_costs.model_id_without_suffix('model_rates.model_id', version=true) }} as model_family_key
+    from {{ ref('int_model_rates') }} as model_rates
 ),
 
 referenced as (
