@@ -43,8 +43,10 @@ resolved as (
         -- a modelId or caller the small tables do not know yet (a partial run skipped them) stays
         -- a flagged call, never a dropped one; int_hourly_usage re-sums its day on the next build
         coalesce(model_ids.attribution_status, 'unresolved') as attribution_status,
-        coalesce(callers.caller_name, invocations.caller_arn) as caller_name,
-        coalesce(callers.caller_type, 'unparsed') as caller_type,
+        -- a record without an identity (counted, and named by warn_log_records_flagged) is 'unidentified'
+        coalesce(callers.caller_name, invocations.caller_arn, 'unidentified') as caller_name,
+        coalesce(callers.caller_type, case when invocations.caller_arn is null then 'unknown' else 'unparsed' end)
+            as caller_type,
         callers.caller_role,
         coalesce(callers.department, 'unassigned') as department
     from invocations
