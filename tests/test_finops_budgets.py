@@ -232,7 +232,9 @@ def test_reads_the_mart_from_athena(aws_env: None, budgets: Project, capsys: pyt
     with mock_aws():
         athena_backends["123456789012"]["us-east-1"].query_results_queue.append(QueryResults(
             rows=[cells(columns), *(cells([row[c] for c in columns]) for row in local)],
-            column_info=[{"Name": c, "Type": "varchar"} for c in columns]))
+            # as Athena describes a column (PyAthena reads every field of it)
+            column_info=[{"Name": c, "Label": c, "Type": "varchar", "Precision": 2147483647, "Scale": 0,
+                          "Nullable": "UNKNOWN", "CaseSensitive": True} for c in columns]))
         code = budget_alerts.main(["--athena-database", "bedrock_costs", "--athena-output", "s3://results/alerts/",
                                    "--region", "us-east-1"])
     assert code == 1

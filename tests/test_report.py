@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from bedrock_costs import report, summary
-from conftest import REPO, Project
+from conftest import REPO, Project, reporting_views
 
 SCREENSHOT = REPO / "reports" / "cost_report.png"
 WINDOW = (1400, 2200)
@@ -381,6 +381,24 @@ def test_charts_render_in_headless_chromium(chromium: str, sample: Project, buil
     assert any(e.text == summary.money(total) for e in dom.find("div"))
 
 
+@pytest.mark.parametrize("width", [390, 1400, 1920])
+def test_the_page_fits_every_width_from_a_phone_to_a_wide_screen(chromium: str, built: Built, width: int) -> None:
+    """Laid out by Chromium at the device's width (the DevTools protocol: a phone's 390 px is below the
+    narrowest window Chromium opens): the page is exactly as wide as the viewport, so nobody scrolls
+    sideways, and nothing spills out of its card or section. At 1400 px and up no table even scrolls
+    inside its section; on a phone a wide table does (its .table-wrap), and only a table."""
+    png = REPO / "reports" / f"cost_report_{width}px.png"
+    png.unlink(missing_ok=True)
+    layout = report.screenshot_at(built.path, png, width, WINDOW[1])
+    assert layout.client_width == width
+    assert layout.scroll_width == layout.client_width, f"{width} px: the page is {layout.scroll_width} px wide"
+    assert [box for box in layout.wider_than_box if not box.startswith("table-wrap:")] == [], layout.wider_than_box
+    if width >= WINDOW[0]:
+        assert layout.wider_than_box == []
+    assert layout.charts == len(built.page.find("svg"))
+    assert png_size(png) == (width, WINDOW[1]) and png.stat().st_size > 30_000
+
+
 def test_screenshot_is_saved_to_reports(chromium: str, built: Built) -> None:
     SCREENSHOT.unlink(missing_ok=True)
     report.screenshot(built.path, SCREENSHOT, WINDOW)
@@ -600,7 +618,7 @@ def hand_marts(path: Path) -> Path:
                         [arn, name, kind, role, status, *measures, date])
             con.execute("insert into fct_daily_app_caller_cost values (?, ?, ?, ?, ?, 'm1', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [app, team, source, arn, name, *measures, date])
-    return path
+    return reporting_views(path, path.parent / "reporting")  # the report reads the reporting models over them
 
 
 def test_report_on_marts_made_by_hand(tmp_path: Path) -> None:
