@@ -219,6 +219,14 @@ def test_model_mix_cache_share_and_unattributed_match_the_marts(sample: Project,
     assert heading.text == f"Unattributed spend: {summary.money(total)}"
 
 
+def test_models_and_apps_never_share_a_colour(built: Built) -> None:
+    """A colour means an app in the daily chart and a model in the model mix, never both."""
+    app_colours = {m.attrs["fill"] for m in built.page.inside("daily-cost-by-app", "rect", "mark")}
+    model_colours = {m.attrs["fill"] for m in built.page.inside("model-mix", "rect", "mark")
+                     if m.attrs.get("data-segment") == "cost"}
+    assert len(model_colours) > 3 and not (model_colours - {"#6f6f6f"}) & app_colours
+
+
 def test_report_is_one_offline_file(built: Built) -> None:
     assert built.html.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", built.html, re.I), "no network resource"
