@@ -23,8 +23,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -437,12 +436,6 @@ def reader(source: Source) -> Warehouse:
     if isinstance(source, Warehouse):
         return source
     return DuckDBWarehouse(connection=source)
-
-
-@contextmanager
-def opened(target: str | None, database: Path | None, directory: Path | None = None) -> Iterator[Warehouse]:
-    with open_warehouse(target, database, directory) as warehouse:
-        yield warehouse
 
 
 def as_date(value: Any) -> dt.date | None:
