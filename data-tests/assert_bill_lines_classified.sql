@@ -50,7 +50,8 @@ final as (
         culprits.*,
         'UNCLASSIFIED BILL LINE: ' || coalesce(culprits.usage_type, '(no usage type)') || ' ('
         || coalesce(culprits.product_code, '-') || ', ' || coalesce(culprits.pricing_unit, '-') || '): '
-        || cast(culprits.line_count as varchar) || ' lines, $' || cast(round(culprits.gross_cost_usd, 2) as varchar)
+        || cast(culprits.line_count as varchar)
+        || ' lines, $' || {{ bedrock_costs.decimal_text('culprits.gross_cost_usd', 2) }}
         || ', ' || cast(culprits.first_date as varchar) || ' to ' || cast(culprits.last_date as varchar)
         || ' - ' || culprits.fix as message
     from culprits
