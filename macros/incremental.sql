@@ -103,8 +103,10 @@
 
 {#- A where clause on a list of 'YYYY-MM-DD' (from query_dates), in literal dates so the engine
     prunes partitions (Athena, Trino) or row groups (DuckDB): the range from the first to the last
-    day, then the days themselves, each run of three or more consecutive days as one `between`:
-        usage_date between date '2026-11-06' and date '2026-11-06'
+    day, then the days themselves, each run of three or more consecutive days as one `between`,
+    the others in one `in` list:
+        usage_date between date '2026-11-01' and date '2026-11-07'        (one run of 7 days)
+        (usage_date between date '2026-11-06' and date '2026-11-06' and usage_date in (date '2026-11-06'))
         (usage_date between date '2026-11-01' and date '2026-11-07'
             and (usage_date between date '2026-11-01' and date '2026-11-03' or usage_date in (date '2026-11-07')))
     The range is what DuckDB pushes below the staging view's aggregate (an IN list is not, and is
@@ -115,34 +117,64 @@
         {{ return('1 = 0') }}
     {%- endif -%}
     {%- set day_of = modules.datetime.date.fromisoformat -%}
-    {%- set runs = [[days[0], days[0], 1]] -%}
-    {%- for day in days[1:] -%}
-        {%- set run = runs[-1] -%}
-        {%- if (day_of(day) - day_of(run[1])).days == 1 -%}
-            {%- do runs.append([run[0], day, run[2] + 1]) -%}
-            {%- do runs.pop(-2) -%}
+    {%- set conditions, singles = [], [] -%}
+    {%- set run = namespace(first=days[0], last=days[0]) -%}
+    {%- for day in days[1:] + [none] -%}
+        {%- if day is not none and (day_of(day) - day_of(run.last)).days == 1 -%}
+            {%- set run.last = day -%}
         {%- else -%}
-            {%- do runs.append([day, day, 1]) -%}
+            {%- if (day_of(run.last) - day_of(run.first)).days >= 2 -%}
+                {%- do conditions.append(column ~ " between date '" ~ run.first ~ "' and date '" ~ run.last ~ "'") -%}
+            {%- else -%}
+                {%- for single in days if run.first <= single <= run.last %}{% do singles.append("date '" ~ single ~ "'") %}{% endfor -%}
+            {%- endif -%}
+            {%- set run.first = day -%}
+            {%- set run.last = day -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set span = column ~ " between date '" ~ days[0] ~ "' and date '" ~ days[-1] ~ "'" -%}
-    {%- if runs | length == 1 -%}
-        {{ return(span) }}
-    {%- endif -%}
-    {%- set conditions = [] -%}
-    {%- set singles = [] -%}
-    {%- for first, last, length in runs -%}
-        {%- if length >= 3 -%}
-            {%- do conditions.append(column ~ " between date '" ~ first ~ "' and date '" ~ last ~ "'") -%}
-        {%- else -%}
-            {%- for day in days if first <= day <= last -%}
-                {%- do singles.append("date '" ~ day ~ "'") -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if singles -%}
         {%- do conditions.append(column ~ ' in (' ~ singles | join(', ') ~ ')') -%}
+    {%- elif conditions | length == 1 -%}
+        {{ return(span) }}
     {%- endif -%}
     {%- set exact = conditions[0] if conditions | length == 1 else '(' ~ conditions | join(' or ') ~ ')' -%}
     {{ return('(' ~ span ~ ' and ' ~ exact ~ ')') }}
 {%- endmacro %}
+
+
+{#- audit_log_files' recount on an incremental run: the files loaded since `loaded_since`, and the
+    files holding other copies of their requests (a re-delivery moves the counted copy from one
+    file to another), as `files` (SQL: log_file, log_date), with their delivery days (`log_dates`)
+    and the usage days of their records (`usage_dates`), found first so each step is pruned to
+    literal days. None on a full build. -#}
+{% macro recounted_log_files(log_lines, loaded_since) %}
+    {%- if not loaded_since -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set new_lines -%}
+        select * from {{ log_lines }} where loaded_at > cast('{{ loaded_since }}' as timestamp)
+    {%- endset -%}
+    {%- set new_usage_dates = bedrock_costs.query_dates(
+        "select distinct usage_date from (" ~ new_lines ~ ") as new_lines where line_status = 'record'") -%}
+    {%- set files -%}
+        select new_lines.log_file, new_lines.log_date
+        from ({{ new_lines }}) as new_lines
+        union
+        select log_lines.log_file, log_lines.log_date
+        from {{ log_lines }} as log_lines
+        inner join ({{ new_lines }}) as new_lines
+            on log_lines.usage_date = new_lines.usage_date
+            and log_lines.request_id = new_lines.request_id
+        where
+            new_lines.line_status = 'record'
+            and log_lines.line_status = 'record'
+            and {{ bedrock_costs.in_dates('log_lines.usage_date', new_usage_dates) }}
+    {%- endset -%}
+    {%- set log_dates = bedrock_costs.query_dates('select distinct log_date from (' ~ files ~ ') as recounted_files') -%}
+    {%- set usage_dates = bedrock_costs.query_dates(
+        "select distinct log_lines.usage_date from " ~ log_lines ~ " as log_lines"
+        ~ " where log_lines.line_status = 'record' and " ~ bedrock_costs.in_dates('log_lines.log_date', log_dates)
+        ~ " and log_lines.log_file in (select log_file from (" ~ files ~ ") as recounted_files)") -%}
+    {{ return({'files': files, 'log_dates': log_dates, 'usage_dates': usage_dates}) }}
+{% endmacro %}

@@ -29,3 +29,21 @@
     {%- endfor -%}
     {{ return(keys) }}
 {% endmacro %}
+
+
+{#- Whether the caller `column` (an identity ARN) may attribute spend with its requestMetadata: it
+    matches a pattern of bedrock_costs_trusted_metadata_callers (gateways you run). A role ARN
+    trusts its sessions; '*' is any text; LIKE's own wildcards are escaped. -#}
+{% macro trusted_caller(column) %}
+    {%- set tests = [] -%}
+    {%- for pattern in var('bedrock_costs_trusted_metadata_callers') or [] -%}
+        {%- set pattern = pattern | string | trim -%}
+        {%- set role = modules.re.fullmatch('arn:([^:]+):iam::([0-9]+):role/(?:.*/)?([^/]+)', pattern) -%}
+        {%- if role -%}
+            {%- set pattern = 'arn:' ~ role.group(1) ~ ':sts::' ~ role.group(2) ~ ':assumed-role/' ~ role.group(3) ~ '/*' -%}
+        {%- endif -%}
+        {%- set like = pattern | replace('!', '!!') | replace('%', '!%') | replace('_', '!_') | replace('*', '%') -%}
+        {%- do tests.append(column ~ ' like ' ~ bedrock_costs.sql_string(like) ~ " escape '!'") -%}
+    {%- endfor -%}
+    {{ return('coalesce(' ~ tests | join(' or ') ~ ', false)' if tests else 'false') }}
+{% endmacro %}

@@ -13,39 +13,13 @@
     to literal days, found first. -#}
 {%- set log_lines = ref('stg_bedrock__log_lines') %}
 {%- set loaded_since = bedrock_costs.newest_value('loaded_at') %}
-{%- if loaded_since %}
-    {%- set new_lines -%}
-        select * from {{ log_lines }} where loaded_at > cast('{{ loaded_since }}' as timestamp)
-    {%- endset %}
-    {%- set new_usage_dates = bedrock_costs.query_dates(
-        "select distinct usage_date from (" ~ new_lines ~ ") as new_lines where line_status = 'record'") %}
-    {%- set recounted_files -%}
-        select new_lines.log_file, new_lines.log_date
-        from ({{ new_lines }}) as new_lines
-        union
-        select log_lines.log_file, log_lines.log_date
-        from {{ log_lines }} as log_lines
-        inner join ({{ new_lines }}) as new_lines
-            on log_lines.usage_date = new_lines.usage_date
-            and log_lines.request_id = new_lines.request_id
-        where
-            new_lines.line_status = 'record'
-            and log_lines.line_status = 'record'
-            and {{ bedrock_costs.in_dates('log_lines.usage_date', new_usage_dates) }}
-    {%- endset %}
-    {%- set recounted_log_dates = bedrock_costs.query_dates(
-        'select distinct log_date from (' ~ recounted_files ~ ') as recounted_files') %}
-    {%- set recounted_usage_dates = bedrock_costs.query_dates(
-        "select distinct log_lines.usage_date from " ~ log_lines ~ " as log_lines"
-        ~ " where log_lines.line_status = 'record' and "
-        ~ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates)
-        ~ " and log_lines.log_file in (select log_file from (" ~ recounted_files ~ ") as recounted_files)") %}
-{%- endif %}
+{%- set scope = bedrock_costs.recounted_log_files(log_lines, loaded_since) %}
+
 with
 {% if loaded_since %}
 recounted_files as (
     -- the files read in this run, and the files holding other copies of their requests
-    {{ recounted_files }}
+    {{ scope.files }}
 ),
 {% endif %}
 lines_per_file as (
@@ -65,7 +39,7 @@ lines_per_file as (
     from {{ log_lines }} as log_lines
     {%- if loaded_since %}
     where
-        {{ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates) }}
+        {{ bedrock_costs.in_dates('log_lines.log_date', scope.log_dates) }}
         and log_lines.log_file in (select recounted_files.log_file from recounted_files)
     {%- endif %}
     group by log_lines.log_file, log_lines.log_date
@@ -87,7 +61,7 @@ invocations_per_file as (
     from {{ ref('stg_bedrock__invocations') }} as invocations
     {%- if loaded_since %}
     where
-        {{ bedrock_costs.in_dates('invocations.usage_date', recounted_usage_dates) }}
+        {{ bedrock_costs.in_dates('invocations.usage_date', scope.usage_dates) }}
         and invocations.log_file in (select recounted_files.log_file from recounted_files)
     {%- endif %}
     group by invocations.log_file
@@ -103,6 +77,8 @@ counted_files as (
         lines_per_file.malformed_count,
         lines_per_file.skipped_count,
         lines_per_file.unknown_schema_version_count,
+        -- a gzip that stops early: its readable lines are kept, the test on it names the file
+        coalesce(file_checks.stream_status = 'truncated', false) as is_truncated,
         'read' as file_status,
         cast(null as varchar) as problem,
         file_checks.stream_status,
@@ -131,6 +107,7 @@ unreadable_files as (
         0 as malformed_count,
         0 as skipped_count,
         0 as unknown_schema_version_count,
+        false as is_truncated,
         file_status,
         problem,
         stream_status,
@@ -144,34 +121,10 @@ unreadable_files as (
     where file_status = 'unreadable'
 ),
 
-all_files as (
+final as (
     select * from counted_files
     union all
     select * from unreadable_files
-),
-
-final as (
-    select
-        log_file,
-        file_size,
-        raw_line_count,
-        invocation_count,
-        duplicate_count,
-        malformed_count,
-        skipped_count,
-        unknown_schema_version_count,
-        -- a gzip that stops early: its readable lines are kept, the test on it names the file
-        coalesce(stream_status = 'truncated', false) as is_truncated,
-        file_status,
-        problem,
-        stream_status,
-        stream_detail,
-        bad_json_lines,
-        first_invoked_at,
-        last_invoked_at,
-        loaded_at,
-        log_date
-    from all_files
 )
 
 select * from final

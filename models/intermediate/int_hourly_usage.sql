@@ -36,15 +36,8 @@ with
 invocations as (
     select * from {{ ref('int_invocations_attributed') }}
     {%- if loaded_since %}
-    -- the days summed in this run
-    where
-        {%- if summed_days %}
-        -- their span first: a range reaches below staging's de-duplication (an IN list does not)
-        usage_date between date '{{ summed_days | first }}' and date '{{ summed_days | last }}'
-        and usage_date in ({% for summed_day in summed_days %}date '{{ summed_day }}'{{ ', ' if not loop.last }}{% endfor %})
-        {%- else %}
-        1 = 0
-        {%- endif %}
+    -- the days summed in this run (their span first: a range reaches below staging's de-duplication)
+    where {{ bedrock_costs.in_dates('usage_date', summed_days) }}
     {%- endif %}
 ),
 

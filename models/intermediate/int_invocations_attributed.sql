@@ -8,21 +8,6 @@
     caller stays visible as claimed_* values and attributes nothing. end_user and tenant follow the
     same trust rule; end_user falls back to the IAM caller. -#}
 {%- set keys = bedrock_costs.metadata_keys() %}
-{%- set trusted_patterns = [] %}
-{%- for pattern in var('bedrock_costs_trusted_metadata_callers', []) or [] %}
-    {%- set pattern = pattern | string | trim %}
-    {#- a role ARN trusts its sessions; '*' is any text; LIKE's own wildcards are escaped #}
-    {%- set role = modules.re.fullmatch('arn:([^:]+):iam::([0-9]+):role/(?:.*/)?([^/]+)', pattern) %}
-    {%- if role %}
-        {%- set pattern = 'arn:' ~ role.group(1) ~ ':sts::' ~ role.group(2) ~ ':assumed-role/' ~ role.group(3) ~ '/*' %}
-    {%- endif %}
-    {%- do trusted_patterns.append(pattern | replace('!', '!!') | replace('%', '!%') | replace('_', '!_') | replace('*', '%')) %}
-{%- endfor %}
-{%- set trusted_tests = [] %}
-{%- for pattern in trusted_patterns %}
-    {%- do trusted_tests.append("priced.caller_arn like " ~ bedrock_costs.sql_string(pattern) ~ " escape '!'") %}
-{%- endfor %}
-{%- set trusted_condition = 'coalesce(' ~ trusted_tests | join(' or ') ~ ', false)' if trusted_tests else 'false' %}
 
 with
 
@@ -39,7 +24,7 @@ claimed as (
         {{ bedrock_costs.metadata_value('priced.request_metadata', keys['environment']) }} as claimed_environment,
         {{ bedrock_costs.metadata_value('priced.request_metadata', keys['end_user']) }} as claimed_end_user,
         {{ bedrock_costs.metadata_value('priced.request_metadata', keys['tenant']) }} as claimed_tenant,
-        {{ trusted_condition }} as is_trusted_caller
+        {{ bedrock_costs.trusted_caller('priced.caller_arn') }} as is_trusted_caller
     from priced
 ),
 
