@@ -29,7 +29,7 @@ final as (
         split.app,
         split.threshold_position,
         split.threshold_text,
-        {{ dbt.safe_cast('split.threshold_text', 'double') }} as threshold_pct
+        try_cast(split.threshold_text as double) as threshold_pct
     from split
     where split.threshold_text is not null
 )
