@@ -65,7 +65,7 @@ final as (
         max(pair_hours.entity_name) as entity_name,
         pair_hours.model_id,
         min(pair_hours.hour_start_at) as started_at,
-        {{ dbt.dateadd('hour', 1, 'max(pair_hours.hour_start_at)') }} as ended_at,
+        max(pair_hours.hour_start_at) + interval '1' hour as ended_at,
         count(*) as hour_count,
         cast(sum(pair_hours.request_count) as bigint) as request_count,
         sum(pair_hours.cost_usd) as cost_usd,

@@ -62,7 +62,7 @@ final as (
         max(episodes.entity_name) as entity_name,
         cast(null as varchar) as model_id,
         min(episodes.hour_start_at) as started_at,
-        {{ dbt.dateadd('hour', 1, 'max(episodes.hour_start_at)') }} as ended_at,
+        max(episodes.hour_start_at) + interval '1' hour as ended_at,
         count(*) as hour_count,
         sum(episodes.request_count) as request_count,
         sum(episodes.cost_usd) as cost_usd,

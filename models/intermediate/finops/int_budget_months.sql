@@ -42,7 +42,7 @@ final as (
         day(month_bounds.through_date) as days_elapsed,
         day(month_bounds.through_date) - day(month_bounds.observed_from_date) + 1 as days_observed,
         day(month_bounds.month_end_date) - day(month_bounds.through_date) as days_remaining,
-        cast({{ dbt.dateadd('day', -6, 'month_bounds.through_date') }} as date) as trailing_start_date,
+        cast(month_bounds.through_date - interval '6' day as date) as trailing_start_date,
         -- fewer than 7 right after the data starts
         least(greatest(date_diff('day', month_bounds.first_usage_date, month_bounds.through_date) + 1, 0), 7)
             as trailing_days_observed,

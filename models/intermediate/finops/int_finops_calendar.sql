@@ -38,7 +38,7 @@ final as (
         months.*,
         cast({{ dbt.dateadd('day', '1 - months.window_days', 'months.as_of_date') }} as date) as window_start_date,
         -- the first month's trailing 7 days may start before it
-        cast({{ dbt.dateadd('day', -6, 'months.budget_start_date') }} as date) as budget_spend_start_date,
+        cast(months.budget_start_date - interval '6' day as date) as budget_spend_start_date,
         cast({{ dbt.dateadd('day', '1 - months.anomaly_detect_days', 'months.as_of_date') }} as date)
             as anomaly_detect_start_date,
         -- the first detection day's baseline
