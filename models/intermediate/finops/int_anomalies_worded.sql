@@ -1,5 +1,5 @@
 {#- The anomalies of every detector (int_anomalies_*), each row worded by its kind's template in
-    seeds/anomaly_kinds.csv, the one place of their wording. -#}
+    int_anomaly_kinds, the one place of their wording. -#}
 
 with
 
@@ -12,7 +12,7 @@ new_expensive_spenders as (
 ),
 
 anomaly_kinds as (
-    select * from {{ ref('anomaly_kinds') }}
+    select * from {{ ref('int_anomaly_kinds') }}
 ),
 
 anomalies as (
