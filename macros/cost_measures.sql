@@ -10,7 +10,16 @@
     sum(cache_write_input_tokens) as cache_write_input_tokens,
     sum(case when error_code is not null then 1 else 0 end) as error_count,
     sum(case when cost_usd is null then 1 else 0 end) as unpriced_request_count,
-    {{ bedrock_costs.complete_sum('cost_usd') }} as cost_usd
+    {{ bedrock_costs.complete_sum('cost_usd') }} as cost_usd,
+    sum(case when cost_usd is null then input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens else 0 end)
+        as unpriced_tokens,
+    sum(case when cache_read_input_tokens + cache_write_input_tokens > 0 then 1 else 0 end) as cached_request_count,
+    {{ bedrock_costs.complete_sum('input_cost_usd') }} as input_cost_usd,
+    {{ bedrock_costs.complete_sum('output_cost_usd') }} as output_cost_usd,
+    {{ bedrock_costs.complete_sum('cache_read_cost_usd') }} as cache_read_cost_usd,
+    {{ bedrock_costs.complete_sum('cache_write_cost_usd') }} as cache_write_cost_usd,
+    -- the priced calls' cost alone (the anomaly baseline sums what can be priced)
+    sum(cost_usd) as priced_cost_usd
 {%- endmacro %}
 
 {#- Summed again from rows already summed per hour (the marts, from int_hourly_usage). -#}

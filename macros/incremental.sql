@@ -110,8 +110,12 @@
         (usage_date between date '2026-11-01' and date '2026-11-07'
             and (usage_date between date '2026-11-01' and date '2026-11-03' or usage_date in (date '2026-11-07')))
     The range is what DuckDB pushes below the staging view's aggregate (an IN list is not, and is
-    compared row by row); `1 = 0` for no day. -#}
+    compared row by row); `1 = 0` for no day, `1 = 1` for none (a full build: every day). -#}
 {% macro in_dates(column, dates) -%}
+    {%- if dates is none -%}
+        {#- no list at all (a full build): every day -#}
+        {{ return('1 = 1') }}
+    {%- endif -%}
     {%- set days = dates | map('string') | unique | sort | list -%}
     {%- if days | length == 0 -%}
         {{ return('1 = 0') }}
@@ -147,10 +151,12 @@
     files holding other copies of their requests (a re-delivery moves the counted copy from one
     file to another), as `files` (SQL: log_file, log_date), with their delivery days (`log_dates`)
     and the usage days of their records (`usage_dates`), found first so each step is pruned to
-    literal days. None on a full build. -#}
+    literal days; `is_recounted` is the condition on a `log_file` column (prefix it with its
+    alias). A full build recounts every file: no days, every log_file. -#}
 {% macro recounted_log_files(log_lines, loaded_since) %}
     {%- if not loaded_since -%}
-        {{ return(none) }}
+        {{ return({'files': 'select 1 as log_file where 1 = 0', 'log_dates': none, 'usage_dates': none,
+                   'is_recounted': 'log_file is not null'}) }}
     {%- endif -%}
     {%- set new_lines -%}
         select * from {{ log_lines }} where loaded_at > cast('{{ loaded_since }}' as timestamp)
@@ -176,5 +182,26 @@
         "select distinct log_lines.usage_date from " ~ log_lines ~ " as log_lines"
         ~ " where log_lines.line_status = 'record' and " ~ bedrock_costs.in_dates('log_lines.log_date', log_dates)
         ~ " and log_lines.log_file in (select log_file from (" ~ files ~ ") as recounted_files)") -%}
-    {{ return({'files': files, 'log_dates': log_dates, 'usage_dates': usage_dates}) }}
+    {{ return({'files': files, 'log_dates': log_dates, 'usage_dates': usage_dates,
+               'is_recounted': 'log_file in (select recounted_files.log_file from recounted_files)'}) }}
+{% endmacro %}
+
+
+{#- int_hourly_usage's days to re-sum on an incremental run (none on a full build): the days of the
+    lines loaded since its newest loaded_at, the lookback window's days summed under other reference
+    data (`reference_version`: seeds, vars), and the days holding calls whose modelId or caller the
+    small tables did not know yet (a partial run). -#}
+{% macro days_to_sum(reference_version) %}
+    {%- set loaded_since = bedrock_costs.newest_value('loaded_at') -%}
+    {%- if not loaded_since -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set since_date = bedrock_costs.lookback_start_date('usage_date') -%}
+    {{ return(bedrock_costs.query_dates(
+        "select distinct usage_date from " ~ ref('stg_bedrock__log_lines') ~
+        " where line_status = 'record' and loaded_at > cast('" ~ loaded_since ~ "' as timestamp)" ~
+        " union select distinct usage_date from " ~ this ~
+        " where attribution_status = 'unresolved' or caller_type = 'unparsed'" ~
+        " or (usage_date >= date '" ~ since_date ~ "' and reference_version <> '" ~ reference_version ~ "')" ~
+        " order by 1")) }}
 {% endmacro %}

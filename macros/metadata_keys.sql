@@ -47,3 +47,15 @@
     {%- endfor -%}
     {{ return('coalesce(' ~ tests | join(' or ') ~ ', false)' if tests else 'false') }}
 {% endmacro %}
+
+
+{#- One column per attribution field, `claimed_<field>`: what the requestMetadata map
+    `map_expression` says, by the keys of metadata_keys(), whoever the caller. -#}
+{% macro claimed_metadata(map_expression) %}
+    {%- set columns = [] -%}
+    {%- set keys = bedrock_costs.metadata_keys() -%}
+    {%- for field in ['app', 'team', 'cost_center', 'environment', 'end_user', 'tenant'] -%}
+        {%- do columns.append(bedrock_costs.metadata_value(map_expression, keys[field]) ~ ' as claimed_' ~ field) -%}
+    {%- endfor -%}
+    {{ return(columns | join(',\n        ')) }}
+{% endmacro %}

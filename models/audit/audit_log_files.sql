@@ -1,11 +1,3 @@
-{{
-    config(
-        unique_key='log_file',
-        partitioned_by=['log_date'],
-        properties={'partitioning': "ARRAY['log_date']"},
-    )
-}}
-
 {#- Every line of every log file read is accounted for: an invocation, a duplicate of one, a
     malformed line or a skipped (non-invocation) record. An incremental run recounts the files
     loaded since this table's newest loaded_at, and the files holding other copies of their
@@ -16,12 +8,12 @@
 {%- set scope = bedrock_costs.recounted_log_files(log_lines, loaded_since) %}
 
 with
-{% if loaded_since %}
+
 recounted_files as (
     -- the files read in this run, and the files holding other copies of their requests
     {{ scope.files }}
 ),
-{% endif %}
+
 lines_per_file as (
     select
         log_lines.log_file,
@@ -37,20 +29,14 @@ lines_per_file as (
         max(log_lines.invoked_at) as last_invoked_at,
         max(log_lines.loaded_at) as loaded_at
     from {{ log_lines }} as log_lines
-    {%- if loaded_since %}
-    where
-        {{ bedrock_costs.in_dates('log_lines.log_date', scope.log_dates) }}
-        and log_lines.log_file in (select recounted_files.log_file from recounted_files)
-    {%- endif %}
+    where {{ bedrock_costs.in_dates('log_lines.log_date', scope.log_dates) }} and log_lines.{{ scope.is_recounted }}
     group by log_lines.log_file, log_lines.log_date
 ),
 
 file_checks as (
     -- what the loader found: files it could not open, and how the gzip streams it checked end
     select * from ({{ bedrock_costs.log_file_checks() }}) as checks
-    {%- if loaded_since %}
-    where checks.loaded_at > cast('{{ loaded_since }}' as timestamp)
-    {%- endif %}
+    where checks.loaded_at > cast('{{ loaded_since or "1970-01-01 00:00:00" }}' as timestamp)
 ),
 
 invocations_per_file as (
@@ -59,11 +45,7 @@ invocations_per_file as (
         invocations.log_file,
         count(*) as invocation_count
     from {{ ref('stg_bedrock__invocations') }} as invocations
-    {%- if loaded_since %}
-    where
-        {{ bedrock_costs.in_dates('invocations.usage_date', scope.usage_dates) }}
-        and invocations.log_file in (select recounted_files.log_file from recounted_files)
-    {%- endif %}
+    where {{ bedrock_costs.in_dates('invocations.usage_date', scope.usage_dates) }} and invocations.{{ scope.is_recounted }}
     group by invocations.log_file
 ),
 
@@ -113,8 +95,8 @@ unreadable_files as (
         stream_status,
         stream_detail,
         bad_json_lines,
-        {{ bedrock_costs.iceberg_timestamp('null') }} as first_invoked_at,
-        {{ bedrock_costs.iceberg_timestamp('null') }} as last_invoked_at,
+        cast(null as timestamp) as first_invoked_at,
+        cast(null as timestamp) as last_invoked_at,
         loaded_at,
         log_date
     from file_checks

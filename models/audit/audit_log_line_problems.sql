@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- Every log line with something wrong, by file and reason: the lines kept out of the cost
     (malformed: invalid JSON, no requestId, a bad or far-off timestamp, a count that is not a whole
     number or is negative) and the records counted with something to name (a missing or miscased

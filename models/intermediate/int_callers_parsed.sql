@@ -1,5 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
-
 {#- Each distinct caller identity ARN of the log records (a few hundred, not one regex per call),
     parsed by macros/caller.sql, with its department from caller_map.csv. A table, so the engine
     joins the millions of calls to it and not the other way round. -#}

@@ -7,7 +7,6 @@
     requestMetadata is set by the caller, so anyone could claim any app: metadata from an untrusted
     caller stays visible as claimed_* values and attributes nothing. end_user and tenant follow the
     same trust rule; end_user falls back to the IAM caller. -#}
-{%- set keys = bedrock_costs.metadata_keys() %}
 
 with
 
@@ -18,12 +17,8 @@ priced as (
 claimed as (
     select
         priced.*,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['app']) }} as claimed_app,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['team']) }} as claimed_team,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['cost_center']) }} as claimed_cost_center,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['environment']) }} as claimed_environment,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['end_user']) }} as claimed_end_user,
-        {{ bedrock_costs.metadata_value('priced.request_metadata', keys['tenant']) }} as claimed_tenant,
+        -- claimed_app, _team, _cost_center, _environment, _end_user, _tenant: what the metadata says
+        {{ bedrock_costs.claimed_metadata('priced.request_metadata') }},
         {{ bedrock_costs.trusted_caller('priced.caller_arn') }} as is_trusted_caller
     from priced
 ),

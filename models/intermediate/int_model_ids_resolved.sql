@@ -1,5 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
-
 {#- Each distinct modelId of the calls, resolved once: the application profile it names (through
     profile_map), the model behind it, the catalog's canonical model id, the price scope and the
     routing prefix. A few dozen rows, rebuilt on every run; a table, so the engine joins the millions

@@ -1,5 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
-
 {#- The rates of int_model_rates side by side, one column per token type: one row per catalog row
     and Region, the shape per-call pricing joins (a hash join on model, scope and Region, the time
     and the tier as range filters) and the FinOps list prices read. -#}

@@ -1,4 +1,3 @@
-{{ config(materialized='table', partitioned_by=none) }}
 {%- set cache_write_rate = 'cache_write_1h_usd_per_mtok' if var('bedrock_costs_cache_write_ttl') == '1h' else 'cache_write_usd_per_mtok' %}
 
 {#- The one rate table: the list price of seeds/model_pricing.csv (its only reader) for every catalog

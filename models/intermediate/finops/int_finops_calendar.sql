@@ -28,7 +28,7 @@ months as (
     select
         settings.*,
         cast(date_trunc('month', settings.as_of_date) as date) as as_of_month_start_date,
-        cast({{ dbt.dateadd('month', '1 - settings.budget_months', "date_trunc('month', settings.as_of_date)") }} as date)
+        cast(date_trunc('month', settings.as_of_date) - (settings.budget_months - 1) * interval '1' month as date)
             as budget_start_date
     from settings
 ),
@@ -36,13 +36,13 @@ months as (
 final as (
     select
         months.*,
-        cast({{ dbt.dateadd('day', '1 - months.window_days', 'months.as_of_date') }} as date) as window_start_date,
+        cast(months.as_of_date - (months.window_days - 1) * interval '1' day as date) as window_start_date,
         -- the first month's trailing 7 days may start before it
         cast(months.budget_start_date - interval '6' day as date) as budget_spend_start_date,
-        cast({{ dbt.dateadd('day', '1 - months.anomaly_detect_days', 'months.as_of_date') }} as date)
+        cast(months.as_of_date - (months.anomaly_detect_days - 1) * interval '1' day as date)
             as anomaly_detect_start_date,
         -- the first detection day's baseline
-        cast({{ dbt.dateadd('day', '1 - months.anomaly_detect_days - months.anomaly_baseline_days', 'months.as_of_date') }} as date)
+        cast(months.as_of_date - (months.anomaly_detect_days + months.anomaly_baseline_days - 1) * interval '1' day as date)
             as anomaly_baseline_start_date
     from months
 )

@@ -14,33 +14,43 @@ profile_lines as (
         and bill_lines.charge_category in ('usage', 'other')
 ),
 
+tag_keys as (
+    select tag_key
+    from (values ('app'), ('team'), ('cost_center'), ('environment')) as keys (tag_key)
+),
+
+profile_tags as (
+    -- one row per line and tag key (an unpivot)
+    select
+        profile_lines.*,
+        tag_keys.tag_key,
+        case tag_keys.tag_key
+            when 'app' then profile_lines.tag_app
+            when 'team' then profile_lines.tag_team
+            when 'cost_center' then profile_lines.tag_cost_center
+            else profile_lines.tag_environment
+        end as tag_value
+    from profile_lines
+    cross join tag_keys
+),
+
 bill_tags as (
-    {%- for tag_key in ['app', 'team', 'cost_center', 'environment'] %}
-        select
-            profile_lines.resource_id as profile_arn,
-            '{{ tag_key }}' as tag_key,
-            min(profile_lines.account_id) as account_id,
-            min(profile_lines.tag_{{ tag_key }}) as bill_value,
-            max(profile_lines.tag_{{ tag_key }}) as other_bill_value,
-            count(distinct profile_lines.tag_{{ tag_key }}) as bill_value_count,
-            sum(profile_lines.gross_cost_usd) as billed_cost_usd,
-            min(profile_lines.usage_date) as first_usage_date,
-            max(profile_lines.usage_date) as last_usage_date
-        from profile_lines
-        group by profile_lines.resource_id
-        {{- ' union all' if not loop.last }}
-    {%- endfor %}
+    select
+        profile_tags.resource_id as profile_arn,
+        profile_tags.tag_key,
+        min(profile_tags.account_id) as account_id,
+        min(profile_tags.tag_value) as bill_value,
+        max(profile_tags.tag_value) as other_bill_value,
+        count(distinct profile_tags.tag_value) as bill_value_count,
+        sum(profile_tags.gross_cost_usd) as billed_cost_usd,
+        min(profile_tags.usage_date) as first_usage_date,
+        max(profile_tags.usage_date) as last_usage_date
+    from profile_tags
+    group by profile_tags.resource_id, profile_tags.tag_key
 ),
 
 profiles as (
-    select
-        trim(profile_map.profile_arn) as profile_arn,
-        trim(profile_map.profile_name) as profile_name,
-        nullif(trim(profile_map.app), '') as app,
-        nullif(trim(profile_map.team), '') as team,
-        nullif(trim(profile_map.cost_center), '') as cost_center,
-        nullif(trim(profile_map.environment), '') as environment
-    from {{ ref('profile_map') }} as profile_map
+    select * from {{ ref('stg_seeds__profile_map') }}
 ),
 
 mapped as (

@@ -4,10 +4,8 @@ with
 
 hourly_usage as (
     select * from {{ ref('int_hourly_usage') }}
-    {%- if bedrock_costs.incremental_run() %}
-    -- the days int_hourly_usage summed since this mart's last build
-    where summed_at > (select max(built.summed_at) from {{ this }} as built)
-    {%- endif %}
+    -- on an incremental run, the days int_hourly_usage summed since this mart's last build
+    {% if bedrock_costs.incremental_run() %}where summed_at > (select max(built.summed_at) from {{ this }} as built){% endif %}
 ),
 
 daily as (

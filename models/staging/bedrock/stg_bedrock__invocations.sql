@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#- One row per invocation: the `record` lines, each call once. A request delivered more than once
     (the same call in two files, or twice in one) is kept once, from the latest file. Two lines that
     share a request id but not their call (another time, model, caller or operation) are two calls:
@@ -17,7 +15,7 @@ repeated_requests as (
         {{ bedrock_costs.fingerprint('log_lines.request_id') }} as request_key
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
     where log_lines.line_status = 'record'
-    group by log_lines.usage_date, {{ bedrock_costs.fingerprint('log_lines.request_id') }}
+    group by 1, 2
     having count(*) > 1
 ),
 

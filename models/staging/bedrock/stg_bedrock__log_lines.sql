@@ -1,13 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        partitioned_by=['log_date'],
-        properties={'partitioning': "ARRAY['log_date']"},
-        post_hook="{{ bedrock_costs.delete_earlier_versions_of_reread_files() }}",
-    )
-}}
-
 {#- Every line of every log file, parsed once, each file read once (the read, per engine, is the
     macro invocation_log_records). Each line is a `record`, `malformed` or `skipped`, and
     line_problem says what is wrong with it, if anything. -#}
@@ -48,10 +38,8 @@ problems as (
             when not is_invocation then null
             when trim(coalesce(request_id, '')) = '' then 'no_request_id'
             when invoked_at is null then 'bad_timestamp'
-            when
-                invoked_at < {{ dbt.dateadd('hour', -var('bedrock_costs_timestamp_tolerance_hours'), 'folder_hour_at') }}
-                or invoked_at >= {{ dbt.dateadd('hour', var('bedrock_costs_timestamp_tolerance_hours') + 1, 'folder_hour_at') }}
-                then 'timestamp_far_from_folder'
+            -- more than bedrock_costs_timestamp_tolerance_hours from its folder's hour
+            when {{ bedrock_costs.far_from_folder_hour('invoked_at', 'folder_hour_at') }} then 'timestamp_far_from_folder'
             when
                 (input_token_count is not null and input_tokens is null)
                 or (output_token_count is not null and output_tokens is null)
@@ -108,7 +96,7 @@ final as (
         request_metadata,
         cast({{ bedrock_costs.sql_string(bedrock_costs.log_root()) }} as varchar) as log_root,
         -- this load's stamp: later models process only the lines loaded after their own newest
-        {{ bedrock_costs.iceberg_timestamp('loaded_at') }} as loaded_at,
+        loaded_at,
         cast(folder_hour_at as date) as log_date
     from classified
 )

@@ -75,10 +75,8 @@ final as (
         cast(coalesce(picked.line_item_net_unblended_cost, picked.line_item_unblended_cost) as double) as net_cost_usd,
         cast(picked.pricing_public_on_demand_cost as double) as public_on_demand_cost_usd,
         picked.line_item_currency_code as currency_code,
-        {{ bedrock_costs.metadata_value('picked.resource_tags', ['user_app', 'user_application']) }} as tag_app,
-        {{ bedrock_costs.metadata_value('picked.resource_tags', ['user_team']) }} as tag_team,
-        {{ bedrock_costs.metadata_value('picked.resource_tags', ['user_cost_center', 'user_costcenter']) }} as tag_cost_center,
-        {{ bedrock_costs.metadata_value('picked.resource_tags', ['user_environment', 'user_env']) }} as tag_environment,
+        -- tag_app, tag_team, tag_cost_center, tag_environment: the line's cost-allocation tags
+        {{ bedrock_costs.cost_allocation_tags('picked.resource_tags') }},
         picked.cur_file
     from picked
 )
