@@ -9,8 +9,9 @@
 
 with
 
-recounted_files as (
-    -- the files read in this run, and the files holding other copies of their requests
+recounted_files as (  -- noqa: ST03
+    -- the files read in this run, and the files holding other copies of their requests (a full
+    -- build recounts every file and does not read this)
     {{ scope.files }}
 ),
 
@@ -36,7 +37,7 @@ lines_per_file as (
 file_checks as (
     -- what the loader found: files it could not open, and how the gzip streams it checked end
     select * from ({{ bedrock_costs.log_file_checks() }}) as checks
-    where checks.loaded_at > cast('{{ loaded_since or "1970-01-01 00:00:00" }}' as timestamp)
+    where loaded_at > cast('{{ loaded_since or "1970-01-01 00:00:00" }}' as timestamp)
 ),
 
 invocations_per_file as (

@@ -17,7 +17,7 @@
     writes with summed_at: the marts rebuild the days summed since their own newest summed_at. The
     days re-summed are those of the lines loaded since this table's newest loaded_at, those of the
     lookback window summed under other reference data (seeds, vars), and those holding calls whose
-    modelId or caller the small tables did not know yet (a partial run). -#}
+    modelId or caller the small tables did not know yet (a partial run). #}
 
 with
 

@@ -15,7 +15,7 @@ profile_lines as (
 ),
 
 tag_keys as (
-    select tag_key
+    select keys.tag_key
     from (values ('app'), ('team'), ('cost_center'), ('environment')) as keys (tag_key)
 ),
 
