@@ -319,3 +319,40 @@ def test_bad_input_gives_the_duckdb_audit_counts(trino_server: str, tmp_path: Pa
         return {row["log_file"].removeprefix("local://"): tuple(row[c] for c in columns) for row in rows}
 
     assert per_file(trino.mart("audit_log_files")) == per_file(duck.mart("audit_log_files"))
+
+
+def test_a_broken_object_stops_trino_naming_it_until_it_is_listed_to_skip(trino_server: str, tmp_path: Path) -> None:
+    """Trino (and Athena) stop a query on a file they cannot decode, naming it. Listed in
+    bedrock_costs_skip_log_files, the next build reads around it: Trino never opens it, the marts hold
+    the good files' calls, and the audit and its error test keep naming it."""
+    from test_bad_input import ACCOUNT, check, deliver
+
+    logs = tmp_path / "logs"
+    expect = deliver("extra_fields", logs)
+    hour = logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs" / "us-east-1" / "2026/11/05/11"
+    hour.mkdir(parents=True, exist_ok=True)
+    broken = hour / "20261105T110000000Z_notgzip.json.gz"
+    broken.write_text('{"requestId": "plain-text"}\n')
+    trino = trino_project(tmp_path / "trino", logs, "broken_object", trino_server)
+    assert trino.dbt("run-operation", "create_bedrock_log_table").success
+    first = trino.dbt("build")
+    assert not first.success
+    assert any(str(broken) in message for message in first.messages)
+
+    listed = {"bedrock_costs_skip_log_files": [f"local://{broken}"]}
+    second = trino.dbt("build", "--full-refresh", vars=listed)
+    failed = {name for name, status in second.statuses().items() if status in ("fail", "error")}
+    assert failed == {"assert_no_unreadable_log_files"}
+    assert any(f"UNREADABLE: local://{broken}" in message for message in second.messages)
+    (row,) = [r for r in trino.mart("audit_log_files") if r["log_file"] == f"local://{broken}"]
+    assert (row["file_status"], row["problem"], row["raw_line_count"]) == ("unreadable", "skipped_by_config", 0)
+    totals = trino.query(f"select sum(request_count) as requests, sum(input_tokens) as tokens "
+                         f"from iceberg.{trino.schema}.fct_daily_app_cost")
+    assert (totals[0]["requests"], totals[0]["tokens"]) == (expect["invocation"], expect["tokens"][0])
+    # DuckDB honours the same list: the file is never opened there either
+    duck = make_project(tmp_path / "duckdb", logs)
+    run = duck.dbt("build", vars={"bedrock_costs_skip_log_files": [str(broken)]})
+    assert {n for n, s in run.statuses().items() if s in ("fail", "error")} == {"assert_no_unreadable_log_files"}
+    check(duck, expect)
+    assert duck.query(f"select problem from main.audit_log_files where log_file = '{broken}'") == [
+        ("skipped_by_config",)]

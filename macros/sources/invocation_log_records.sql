@@ -44,6 +44,10 @@
     from {{ source('bedrock', 'invocation_logs') }} as log_source
     where
         log_source."$path" not like '%/data/%'
+        {%- if var('bedrock_costs_skip_log_files') %}
+        -- set aside by the user (bedrock_costs_skip_log_files): a literal list, so Trino never opens them
+        and log_source."$path" not in ({{ bedrock_costs.skipped_log_files() | join(', ') }})
+        {%- endif %}
         {%- if since_date %}
         and log_hour >= '{{ since_date | replace("-", "/") }}/00'
         {%- endif %}
@@ -86,6 +90,16 @@
 {% macro default__invocation_log_records() -%}
     {{ exceptions.raise_compiler_error('invocation_log_records: no implementation for adapter ' ~ target.type) }}
 {%- endmacro %}
+
+
+{#- The files of bedrock_costs_skip_log_files, as SQL strings. -#}
+{% macro skipped_log_files() %}
+    {%- set quoted = [] -%}
+    {%- for path in var('bedrock_costs_skip_log_files') or [] -%}
+        {%- do quoted.append(bedrock_costs.sql_string(path | string | trim)) -%}
+    {%- endfor -%}
+    {{ return(quoted) }}
+{% endmacro %}
 
 
 {#- The root the logs are read from, as configured: the folder or s3://bucket/prefix that holds

@@ -2,7 +2,8 @@
     could be opened (file_status, problem) and how its gzip stream ends (stream_status,
     stream_detail, bad_json_lines). DuckDB: the loader's record (stg_bedrock__log_files) and the
     stream checks (audit_log_streams). Athena and Trino read their log table, which fails the query
-    on a file it cannot decode, naming it: no rows. -#}
+    on a file it cannot decode, naming it: their rows are the files the user set aside with
+    bedrock_costs_skip_log_files (`unreadable`, `skipped_by_config`). -#}
 {% macro log_file_checks() -%}
     {{ return(adapter.dispatch('log_file_checks', 'bedrock_costs')()) }}
 {%- endmacro %}
@@ -34,17 +35,19 @@
 {%- endmacro %}
 
 {% macro athena__log_file_checks() -%}
+    {%- set skipped = bedrock_costs.skipped_log_files() %}
     select
-        cast(null as varchar) as log_file,
+        cast(skipped.log_file as varchar) as log_file,
         cast(null as bigint) as file_size,
-        cast(null as date) as log_date,
-        cast(null as varchar) as file_status,
-        cast(null as varchar) as problem,
+        {{ bedrock_costs.folder_date('skipped.log_file') }} as log_date,
+        'unreadable' as file_status,
+        'skipped_by_config' as problem,
         cast(null as varchar) as stream_status,
         cast(null as varchar) as stream_detail,
         cast(null as varchar) as bad_json_lines,
-        {{ bedrock_costs.iceberg_timestamp('null') }} as loaded_at
-    where 1 = 0
+        {{ bedrock_costs.iceberg_timestamp("'" ~ bedrock_costs.run_stamp() ~ "'") }} as loaded_at
+    from (values {{ '(' ~ (skipped | join('), (')) ~ ')' if skipped else "('')" }}) as skipped (log_file)
+    where skipped.log_file <> ''
 {%- endmacro %}
 
 {% macro trino__log_file_checks() -%}
@@ -53,4 +56,10 @@
 
 {% macro default__log_file_checks() -%}
     {{ exceptions.raise_compiler_error('log_file_checks: no implementation for adapter ' ~ target.type) }}
+{%- endmacro %}
+
+
+{#- The date of a log file's delivery folder (…/yyyy/mm/dd/hh/<file>), from its path. -#}
+{% macro folder_date(path) -%}
+    cast(replace({{ bedrock_costs.regex_extract(path, '/([0-9]{4}/[0-9]{2}/[0-9]{2})/[0-9]{2}/[^/]*$') }}, '/', '-') as date)
 {%- endmacro %}

@@ -11,4 +11,5 @@ def model(dbt, session):
         logs_path=dbt.config.get("bedrock_costs_logs_path"),
         lookback_days=dbt.config.get("bedrock_costs_lookback_days"),
         verify_batch_mb=dbt.config.get("bedrock_costs_verify_batch_mb"),
+        skip_files=dbt.config.get("bedrock_costs_skip_log_files"),
     )

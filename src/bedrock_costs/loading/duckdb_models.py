@@ -24,6 +24,7 @@ Nothing here reads or prints a line's text: the checks see bytes and counts only
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 import re
@@ -127,6 +128,19 @@ def setting(value: object) -> str:
     return text
 
 
+def listed_setting(value: object) -> list[str]:
+    """A list var as a Python model's config gets it: a list, or its text ('[]', "['a', 'b']")."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    text = str(value).strip()
+    if not text:
+        return []
+    parsed = ast.literal_eval(text) if text.startswith("[") else [text]
+    return [str(item) for item in parsed]
+
+
 def log_root(configured: object) -> str:
     """The log root as the project writes it: no trailing slash, no leading './'."""
     root = setting(configured).rstrip("/")
@@ -163,7 +177,8 @@ def stored_files(session: duckdb.DuckDBPyConnection, lines: str, since: dt.date)
 
 
 def log_files_model(session: duckdb.DuckDBPyConnection, this: Any, is_incremental: bool, *,
-                    logs_path: str, lookback_days: int | str, verify_batch_mb: int | str) -> duckdb.DuckDBPyRelation:
+                    logs_path: str, lookback_days: int | str, verify_batch_mb: int | str,
+                    skip_files: object = None) -> duckdb.DuckDBPyRelation:
     """stg_bedrock__log_files: plan this load, point the batch view at it, return its files.
 
     The files to read are checked from their first bytes. A batch of at most `verify_batch_mb`
@@ -188,7 +203,8 @@ def log_files_model(session: duckdb.DuckDBPyConnection, this: Any, is_incrementa
             f"No Bedrock invocation log files under {root}/AWSLogs/<account>/BedrockModelInvocationLogs/<region>/"
             "yyyy/mm/dd/hh/. Set BEDROCK_LOGS_PATH to the folder (or s3://bucket/prefix) that contains AWSLogs/ "
             "(run `make sample` for the bundled sample).")
-    planned = log_files.plan(listed, stored or {}, log_files.start_problem(fs))
+    skipped = {str(path).strip() for path in listed_setting(skip_files)}
+    planned = log_files.plan(listed, stored or {}, log_files.start_problem(fs, skipped))
     batch_bytes = sum(f.size for f in planned.to_read)
     failed = failed_load(session, this, lines if incremental else None) if is_incremental else set()
     if batch_bytes <= int(verify_batch_mb) * 1_000_000 or failed:

@@ -163,9 +163,15 @@ def plan(listed: Iterable[LogFile], stored: Mapping[str, int], problem_of: Calla
     return Plan(to_read=to_read, unreadable=unreadable, reread=reread, stored_count=stored_count)
 
 
-def start_problem(fs: FileSystem) -> Callable[[LogFile], str | None]:
-    """check_start on a listed file's first bytes, read through `fs`."""
+SKIPPED_BY_CONFIG = "skipped_by_config"
+
+
+def start_problem(fs: FileSystem, skipped: set[str] | None = None) -> Callable[[LogFile], str | None]:
+    """check_start on a listed file's first bytes, read through `fs`; a file the user listed in
+    bedrock_costs_skip_log_files is not opened at all."""
     def problem_of(log_file: LogFile) -> str | None:
+        if log_file.path in (skipped or set()):
+            return SKIPPED_BY_CONFIG
         if log_file.size == 0:
             return check_start(b"", 0)
         protocol, path = split_root(log_file.path)
