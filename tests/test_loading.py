@@ -235,3 +235,21 @@ def test_the_window_is_named_day_by_day_then_by_month_never_listed() -> None:
     # logs dated past the clock: to the end of the month after since's
     assert log_files.window_prefixes(dt.date(2026, 11, 8), dt.date(2026, 1, 1)) == [
         *[f"2026/11/{d:02d}" for d in range(8, 31)], "2026/12"]
+
+
+def test_check_logs_names_each_bad_file_and_prints_the_skip_list(
+        tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bedrock_costs import check_logs
+
+    cut = gzip.compress(LINES)
+    write_log(tree, "111122223333", "us-east-1", "2026/11/03/23", "cut.json.gz", cut[: len(cut) // 2])
+    write_log(tree, "111122223333", "us-east-1", "2026/11/03/23", "plain.json.gz", LINES[:500])
+    assert check_logs.main(["--logs", str(tree)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert sorted(line.split(":", 1)[0] + ":" + Path(line.split(": ", 1)[1].split(" (")[0]).name for line in out) == [
+        "empty_file:d.json.gz", "not_gzip:plain.json.gz"]
+    assert check_logs.main(["--logs", str(tree), "--deep", "--format", "vars"]) == 1
+    listed = json.loads(capsys.readouterr().out)["bedrock_costs_skip_log_files"]
+    # the cut copy is readable up to its cut: named by --deep, never skipped
+    assert sorted(Path(p).name for p in listed) == ["d.json.gz", "plain.json.gz"]
+    assert check_logs.main(["--logs", str(tree), "--deep", "--since", "2026-12-02"]) == 0

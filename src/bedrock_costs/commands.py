@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
                                                 "(DuckDB, Trino or Athena)"),
     "report": Command("bedrock_costs.report", "write the self-contained HTML cost report (DuckDB, Trino or Athena)"),
     "export": Command("bedrock_costs.export", "the report's sections as CSV, JSON or Parquet files, for a period"),
+    "check-logs": Command("bedrock_costs.check_logs", "find log files a build cannot read (empty, not gzip, cut, "
+                                                      "corrupt); print them, or the skip-list setting"),
     "sync-prices": Command("bedrock_costs.price_sync", "diff the price catalog against the AWS Price List; "
                                                        "--write appends dated rows"),
 }
