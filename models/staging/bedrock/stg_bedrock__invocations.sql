@@ -33,14 +33,13 @@ single_copies as (
 
 repeated_lines as (
     -- the lines of the repeated keys, each with a fingerprint of the call it records: its time,
-    -- model, caller, account, region and operation (a re-delivery that corrects a count is the
-    -- same call; another time or model is another call)
+    -- model, caller and account (a re-delivery that corrects a count, or files the call under
+    -- another Region's prefix, is the same call; another time, model or caller is another call)
     select
         log_lines.*,
         {{ bedrock_costs.fingerprint(
             "concat_ws('|', cast(log_lines.invoked_at as varchar), coalesce(log_lines.model_id_raw, ''),
-            coalesce(log_lines.caller_arn, ''), coalesce(log_lines.account_id, ''), coalesce(log_lines.aws_region, ''),
-            coalesce(log_lines.api_operation, ''))"
+            coalesce(log_lines.caller_arn, ''), coalesce(log_lines.account_id, ''))"
         ) }} as call_key
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
     inner join repeated_requests

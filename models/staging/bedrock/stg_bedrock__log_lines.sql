@@ -38,8 +38,8 @@ problems as (
             when not is_invocation then null
             when trim(coalesce(request_id, '')) = '' then 'no_request_id'
             when invoked_at is null then 'bad_timestamp'
-            -- more than bedrock_costs_timestamp_tolerance_hours from its folder's hour
-            when {{ bedrock_costs.far_from_folder_hour('invoked_at', 'folder_hour_at') }} then 'timestamp_far_from_folder'
+            -- more than bedrock_costs_timestamp_tolerance_hours after its folder's hour
+            when {{ bedrock_costs.far_after_folder_hour('invoked_at', 'folder_hour_at') }} then 'timestamp_far_from_folder'
             when
                 (input_token_count is not null and input_tokens is null)
                 or (output_token_count is not null and output_tokens is null)
@@ -53,6 +53,7 @@ problems as (
             when schema_type is null then 'schema_type_missing'
             when schema_type <> 'ModelInvocationLog' then 'schema_type_miscased'
             when identity_arn is null or trim(identity_arn) = '' then 'no_identity'
+            when {{ bedrock_costs.far_before_folder_hour('invoked_at', 'folder_hour_at') }} then 'delivered_late'
         end as line_problem
     from cast_lines
 ),
@@ -63,7 +64,8 @@ classified as (
         case
             when line_problem = 'invalid_json' then 'malformed'
             when not is_invocation then 'skipped'
-            when line_problem in ('schema_type_missing', 'schema_type_miscased', 'no_identity') then 'record'
+            when line_problem in ('schema_type_missing', 'schema_type_miscased', 'no_identity', 'delivered_late')
+                then 'record'
             when line_problem is not null then 'malformed'
             else 'record'
         end as line_status
