@@ -13,7 +13,7 @@ FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7 --cur
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
+.PHONY: help install runtime run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
 
 help:
 	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
@@ -29,37 +29,47 @@ help:
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
 	@echo "make clean           remove target/, the sample logs and the DuckDB file"
 
+# Two installs into one .venv. `make run` (and summary, report, sample) installs the runtime alone:
+# `pip install -e .`, dbt on DuckDB and the AWS commands. `make install` (lint, test) adds the
+# warehouses and the development tools ('.[dev]'), and stamps the runtime too.
+$(VENV)/.runtime: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.installed profiles.yml
+
+runtime: $(VENV)/.runtime profiles.yml
 
 profiles.yml: | profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
-$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.installed
+$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.runtime
 	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(SAMPLE_DIR) --quiet
 
-sample: install
+sample: runtime
 	rm -rf $(SAMPLE_DIR)
 	$(MAKE) $(SAMPLE_DIR)/ground_truth/app_daily_cost.csv
 
-build: install
+build: runtime
 	$(DBT) build
 
 # The database: DBT_DUCKDB_PATH, else one per BEDROCK_LOGS_PATH (bedrock_costs_<hash of its absolute
 # path>.duckdb), else bedrock_costs.duckdb; `bedrock-costs summary --which-database` is the one rule.
-summary: install
+summary: runtime
 	@$(BIN)/bedrock-costs summary
 
 # Your logs (BEDROCK_LOGS_PATH) never generate the sample and never share the sample's database.
 # dbt is quiet: errors, and what each failing or warning test found (the on-run-end hook), still print.
 RUN_LOGS = $(or $(BEDROCK_LOGS_PATH),$(SAMPLE_DIR))
 
-run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
+run: runtime $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
 	@case "$(RUN_LOGS)" in s3://*) ;; *) test -d "$(RUN_LOGS)" || { echo "ERROR [NoLogs]: BEDROCK_LOGS_PATH=$(RUN_LOGS) is not a folder (the one that contains AWSLogs/)"; exit 1; } ;; esac
 	@export DBT_DUCKDB_PATH="$$($(BIN)/bedrock-costs summary --which-database)" && \
 	echo "Building $$DBT_DUCKDB_PATH from $(RUN_LOGS) (dbt build --quiet) ..." && \
@@ -69,7 +79,7 @@ run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cos
 	  exit $$(( built ? built : summed )); }
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
-	$(BIN)/ruff check src scripts tests
+	$(BIN)/ruff check src scripts tests examples
 	$(BIN)/mypy
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 
@@ -87,14 +97,14 @@ pytest: install chromium
 chromium:
 	@bash scripts/ensure_chromium.sh
 
-report: install
+report: runtime
 	@$(BIN)/bedrock-costs report
 
 # README.md's example output, from a fresh build of the bundled sample ($(SAMPLE_ARGS)) in target/;
 # tests/test_summary.py fails when the README block differs from it.
 README_EXAMPLE := target/readme_example
 
-readme-example: install
+readme-example: runtime
 	rm -rf $(README_EXAMPLE)
 	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(README_EXAMPLE)/logs --quiet
 	BEDROCK_LOGS_PATH=$(README_EXAMPLE)/logs DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb \
