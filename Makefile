@@ -32,8 +32,10 @@ help:
 # Two installs into one .venv. `make run` (and summary, report, sample) installs the runtime alone:
 # `pip install -e .`, dbt on DuckDB and the AWS commands. `make install` (lint, test) adds the
 # warehouses and the development tools ('.[dev]'), and stamps the runtime too.
+# (the pip a venv starts with may be too old to resolve s3fs's pins: upgrade it first)
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
