@@ -26,7 +26,7 @@ NOT_RUNTIME = ("pytest", "moto", "mypy", "ruff", "sqlfluff", "sqlglot", "boto3-s
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([*uv(), "build", "--quiet", "--out-dir", str(out), str(REPO)],
+    subprocess.run([uv() or "uv", "build", "--quiet", "--out-dir", str(out), str(REPO)],
                    check=True, capture_output=True, text=True, timeout=600)
     (found,) = out.glob("bedrock_costs-*.whl")
     return found
@@ -63,7 +63,7 @@ def test_the_wheel_installs_clean_and_its_command_runs(runtime_venv: Path) -> No
     assert str(runtime_venv) in imported.stdout, "bedrock_costs came from the checkout, not the wheel"
     installed = run_in(runtime_venv, ["python", "-m", "pip", "list", "--format=freeze"]).stdout
     if not installed:  # uv makes virtualenvs without pip
-        installed = subprocess.run([*uv(), "pip", "freeze", "--python", str(runtime_venv / "bin" / "python")],
+        installed = subprocess.run([uv() or "uv", "pip", "freeze", "--python", str(runtime_venv / "bin" / "python")],
                                    capture_output=True, text=True, check=True).stdout
     names = {line.split("==")[0].lower() for line in installed.splitlines() if "==" in line}
     assert "dbt-duckdb" in names and "boto3" in names
