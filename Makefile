@@ -13,7 +13,7 @@ FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7 --cur
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install runtime run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
+.PHONY: help install runtime dashboards dashboards-bundle run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
 
 help:
 	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
@@ -24,6 +24,9 @@ help:
 	@echo "make trino-up        start a local Trino 476 (hive, iceberg, memory) on 127.0.0.1:18080 (needs Java 24+, Maven)"
 	@echo "make trino-down      stop it"
 	@echo "make report          write reports/cost_report.html (self-contained, opens offline)"
+	@echo "make dashboards      Superset on http://127.0.0.1:8088 with the dashboards over the built marts"
+	@echo "                     (Superset installs once into ~/.cache/bedrock-costs; docs/dashboards.md)"
+	@echo "make dashboards-bundle  the dashboards as a Superset import bundle, for a Superset of your own"
 	@echo "make readme-example  rebuild the bundled sample in target/ and write its summary into README.md"
 	@echo "make bench           benchmark 10M records / 30 days, write docs/benchmarks.md (BENCH_ARGS to change)"
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
@@ -101,6 +104,19 @@ chromium:
 
 report: runtime
 	@$(BIN)/bedrock-costs report
+
+# The Superset dashboards (dashboards/superset/) over the database `make run` built: the same rule
+# as summary's (DBT_DUCKDB_PATH, else one per BEDROCK_LOGS_PATH, else bedrock_costs.duckdb).
+DASHBOARDS_PORT ?= 8088
+
+dashboards: runtime
+	@$(BIN)/python dashboards/superset/serve.py --port $(DASHBOARDS_PORT) \
+	    --database "$$($(BIN)/bedrock-costs summary --which-database)"
+
+# For your own Superset: DASHBOARDS_URI=trino://user@host:443/iceberg DASHBOARDS_SCHEMA=bedrock_costs
+dashboards-bundle: runtime
+	@$(BIN)/python dashboards/superset/serve.py --bundle-only target/bedrock_costs_dashboards.zip \
+	    $(if $(DASHBOARDS_URI),--uri "$(DASHBOARDS_URI)") $(if $(DASHBOARDS_SCHEMA),--schema "$(DASHBOARDS_SCHEMA)")
 
 # README.md's example output, from a fresh build of the bundled sample ($(SAMPLE_ARGS)) in target/;
 # tests/test_summary.py fails when the README block differs from it.
