@@ -84,7 +84,7 @@ run: runtime $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cos
 	  exit $$(( built ? built : summed )); }
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
-	$(BIN)/ruff check src scripts tests examples
+	$(BIN)/ruff check src scripts tests examples dashboards
 	$(BIN)/mypy
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 

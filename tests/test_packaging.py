@@ -82,6 +82,11 @@ models:
 seeds:
   bedrock_costs:
     +schema: bedrock_costs
+    # the consumer's own budgets replace the package's
+    app_budgets:
+      +enabled: false
+  analytics:
+    +schema: bedrock_costs
 
 # The package's settings, under its name (docs/dbt-package.md).
 vars:
@@ -121,7 +126,10 @@ def test_another_dbt_project_builds_the_marts_from_the_package(runtime_venv: Pat
     (project / "dbt_project.yml").write_text(CONSUMER_PROJECT.format(logs=logs))
     (project / "profiles.yml").write_text(CONSUMER_PROFILE.format(database=database))
     (project / "packages.yml").write_text(f"packages:\n  - local: {REPO}\n")
-    # the consumer's own model over the package's mart
+    # the consumer's own budgets (seeds/app_budgets.csv, the package's columns) and model over a mart
+    (project / "seeds").mkdir()
+    (project / "seeds" / "app_budgets.csv").write_text(
+        "app,monthly_usd,alert_thresholds_pct,subscriber_emails\nsupport-chat,1234,50;100,\n")
     (project / "models" / "team_spend.sql").write_text(
         "select team, sum(cost_usd) as cost_usd from {{ ref('bedrock_costs', 'fct_daily_app_cost') }} group by team\n")
 
@@ -137,11 +145,15 @@ def test_another_dbt_project_builds_the_marts_from_the_package(runtime_venv: Pat
             "select app || '|' || strftime(usage_date, '%Y-%m-%d'), sum(request_count), sum(cost_usd) "
             "from main_bedrock_costs.fct_daily_app_cost group by all").fetchall()}
         teams = dict(con.sql("select team, cost_usd from main.team_spend").fetchall())
+        budgets = con.sql("select app, monthly_budget_usd, alert_thresholds_pct from main_bedrock_costs"
+                          ".fct_app_budget_status where monthly_budget_usd is not null").fetchall()
     # the package's models and seeds in the consumer's schema for it; the consumer's own model in its own
     for name in ("fct_daily_app_cost", "fct_daily_app_caller_cost", "fct_app_budget_status", "fct_cost_anomalies",
                  "stg_bedrock__log_lines", "model_pricing", "profile_map"):
         assert schemas.get(name) == "main_bedrock_costs", (name, schemas.get(name))
     assert schemas["team_spend"] == "main"
+    assert schemas["app_budgets"] == "main_bedrock_costs"
+    assert budgets == [("support-chat", 1234.0, "50;100")], "the consumer's budgets, not the package's"
 
     # the figures: the generator's ground truth, per app and day and per team (read from the namespaced var's path)
     expected: dict[str, list[float]] = {}

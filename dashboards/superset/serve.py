@@ -16,6 +16,7 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -154,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     if skipped:
         print(f"  (not imported, no bill marts in {args.database}: {', '.join(skipped)}; docs/bill.md)")
     print("Ctrl-C stops it.", flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a `timeout` or a service manager stops Superset with us
     try:
         return 0 if server.wait() == 0 else 1
     except KeyboardInterrupt:
