@@ -73,23 +73,24 @@ def metadata_template(venv: Path) -> Path:
     return template
 
 
-def has_bill(database: Path) -> bool:
+def has_bill(database: Path, schema: str) -> bool:
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as con:
-        found = con.sql("select count(*) from information_schema.tables "
-                        "where table_schema = 'main' and table_name = 'fct_daily_app_cost_billed'").fetchone()
+        found = con.execute("select count(*) from information_schema.tables "
+                            "where table_schema = ? and table_name = 'fct_daily_app_cost_billed'", [schema]).fetchone()
     return bool(found and found[0])
 
 
-def prepare(database: Path, home: Path) -> tuple[Path, list[Dashboard]]:
+def prepare(database: Path, home: Path, schema: str = "main") -> tuple[Path, list[Dashboard]]:
     """A Superset home with the dashboards imported over `database`; returns the venv and the dashboards."""
     venv = superset_venv()
     template = metadata_template(venv)
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(template, home / "superset.db")
     bundle = home / "bundle.zip"
-    dashboards = write_bundle(bundle, f"duckdb:///{database.resolve()}", with_bill=has_bill(database))
+    dashboards = write_bundle(bundle, f"duckdb:///{database.resolve()}", schema=schema,
+                              with_bill=has_bill(database, schema))
     superset(venv, home, "import-dashboards", "--path", str(bundle), "--username", ADMIN)
     return venv, dashboards
 
@@ -127,7 +128,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="only write the import bundle, for a Superset of your own (with --uri)")
     parser.add_argument("--uri", help="with --bundle-only: the SQLAlchemy URI of the marts' database "
                                       "(duckdb:///path, trino://user@host:port/catalog)")
-    parser.add_argument("--schema", default="main", help="with --bundle-only: the marts' schema")
+    parser.add_argument("--schema", default="main",
+                        help="the marts' schema (main; <schema>_bedrock_costs when installed as a dbt package)")
     return parser.parse_args(argv)
 
 
@@ -144,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         print("Superset: installing (once) and importing the dashboards ...", flush=True)
-        venv, dashboards = prepare(args.database, args.home)
+        venv, dashboards = prepare(args.database, args.home, args.schema)
         server = start(venv, args.home, args.port, args.home / "superset.log")
     except (ToolVenvError, RuntimeError) as error:
         print(f"ERROR [Superset]: {error}", file=sys.stderr)
