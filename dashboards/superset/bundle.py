@@ -207,9 +207,9 @@ def dataset_yaml(dataset: Dataset, schema: str) -> dict[str, Any]:
 
     columns = ([column(c, "TIMESTAMP" if c.endswith("_at") else "DATE") for c in dataset.temporal]
                + [column(c, "VARCHAR") for c in dataset.text] + [column(c, "DOUBLE") for c in dataset.numbers])
-    metrics = [{"metric_name": name, "verbose_name": None, "metric_type": None, "expression": sql,
-                "description": None, "d3format": fmt, "extra": {}, "warning_text": None}
-               for name, (sql, fmt) in dataset.metrics.items()]
+    metrics: list[dict[str, Any]] = [{"metric_name": name, "verbose_name": None, "metric_type": None, "expression": sql,
+                                      "description": None, "d3format": fmt, "extra": {}, "warning_text": None}
+                                     for name, (sql, fmt) in dataset.metrics.items()]
     main_dttm = "usage_date" if "usage_date" in dataset.temporal else dataset.temporal[0]
     return {"table_name": dataset.table, "main_dttm_col": main_dttm, "description": None,
             "default_endpoint": None, "offset": 0, "cache_timeout": None, "schema": schema, "sql": None,
