@@ -31,7 +31,7 @@ unpriced as (
 ),
 
 catalog_models as (
-    select distinct model_id from {{ ref('model_pricing') }}
+    select distinct model_rates.model_id from {{ ref('int_model_rates') }} as model_rates
 ),
 
 unpriced_models as (

@@ -91,8 +91,9 @@ select
     compared.*,
     'ALLOCATION OFF THE BILL: ' || compared.charge_kind || ' on ' || coalesce(compared.model_id, '-') || ' in '
     || coalesce(compared.aws_region, '-') || ', account ' || compared.account_id || ', '
-    || cast(compared.usage_date as varchar) || ': allocated $' || cast(compared.allocated_net_cost_usd as varchar)
-    || ' net, the bill $' || cast(compared.bill_net_cost_usd as varchar)
+    || cast(compared.usage_date as varchar)
+    || ': allocated $' || {{ bedrock_costs.decimal_text('compared.allocated_net_cost_usd', 4) }}
+    || ' net, the bill $' || {{ bedrock_costs.decimal_text('compared.bill_net_cost_usd', 4) }}
     || ' - a bug in models/marts/bill/fct_daily_app_cost_billed.sql (a cell with no share, or two)' as message
 from compared
 where compared.largest_gap_usd >= 0.005

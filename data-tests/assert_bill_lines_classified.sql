@@ -21,8 +21,8 @@ culprits as (
         case
             when lines.line_kind = 'unclassified'
                 then
-                    'no rule classifies this usage type: add its pattern to the usage_kind rules of'
-                    || ' models/staging/cur/stg_cur__bedrock_lines.sql'
+                    'no rule classifies this usage type: add a usage_kind rule for its pattern to'
+                    || ' seeds/cur_usage_type_rules.csv'
             when lines.token_type is null
                 then 'a token line whose token kind (input, output, cache read or write) the usage type does not name'
             when lines.tokens_per_unit is null
@@ -39,7 +39,7 @@ culprits as (
     where
         lines.line_kind = 'unclassified'
         or (
-            lines.usage_kind in ('token', 'batch', 'mantle')
+            lines.carries_tokens
             and (lines.token_type is null or lines.tokens_per_unit is null or lines.model_id is null)
         )
     group by 1, 2, 3, 4
@@ -50,7 +50,8 @@ final as (
         culprits.*,
         'UNCLASSIFIED BILL LINE: ' || coalesce(culprits.usage_type, '(no usage type)') || ' ('
         || coalesce(culprits.product_code, '-') || ', ' || coalesce(culprits.pricing_unit, '-') || '): '
-        || cast(culprits.line_count as varchar) || ' lines, $' || cast(round(culprits.gross_cost_usd, 2) as varchar)
+        || cast(culprits.line_count as varchar)
+        || ' lines, $' || {{ bedrock_costs.decimal_text('culprits.gross_cost_usd', 2) }}
         || ', ' || cast(culprits.first_date as varchar) || ' to ' || cast(culprits.last_date as varchar)
         || ' - ' || culprits.fix as message
     from culprits

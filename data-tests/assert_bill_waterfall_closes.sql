@@ -24,8 +24,9 @@ closed as (
 select
     closed.*,
     'WATERFALL DOES NOT CLOSE: ' || cast(closed.billing_period as varchar) || ', account ' || closed.account_id
-    || ': log estimate $' || cast(round(closed.log_estimate_usd, 2) as varchar) || ', net bill $'
-    || cast(round(closed.net_bill_usd, 2) as varchar) || ', residual $' || cast(round(closed.residual_usd, 4) as varchar)
+    || ': log estimate $' || {{ bedrock_costs.decimal_text('closed.log_estimate_usd', 2) }} || ', net bill $'
+    || {{ bedrock_costs.decimal_text('closed.net_bill_usd', 2) }}
+    || ', residual $' || {{ bedrock_costs.decimal_text('closed.residual_usd', 4) }}
     || ' - bill lines no cause takes: check fct_bill_variance_by_cause and int_bill_cells_compared' as message
 from closed
 where

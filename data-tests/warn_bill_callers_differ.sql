@@ -11,8 +11,9 @@ select
     callers.billed_cost_usd,
     callers.status,
     'BILL CALLER DIFFERS: ' || callers.caller_arn || ' (account ' || callers.account_id || ', '
-    || cast(callers.billing_period as varchar) || '): billed $' || cast(round(callers.billed_cost_usd, 2) as varchar)
-    || ', logs estimate $' || cast(round(callers.estimated_cost_usd, 2) as varchar) || ' - '
+    || cast(callers.billing_period as varchar)
+    || '): billed $' || {{ bedrock_costs.decimal_text('callers.billed_cost_usd', 2) }}
+    || ', logs estimate $' || {{ bedrock_costs.decimal_text('callers.estimated_cost_usd', 2) }} || ' - '
     || case callers.status
         when 'not_in_logs' then 'the logs never saw this caller: is invocation logging on in its account and region?'
         when 'not_in_bill' then 'the bill has no usage under this caller: an export without INCLUDE_IAM_PRINCIPAL_DATA?'

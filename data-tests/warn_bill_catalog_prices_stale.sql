@@ -15,7 +15,7 @@ stale as (
         checks.context_tier,
         min(checks.usage_date) as first_date,
         max(checks.usage_date) as last_date,
-        sum(checks.billed_cost_usd) * 1e6 / sum(checks.bill_tokens) as billed_usd_per_mtok,
+        {{ bedrock_costs.usd_per_mtok("sum(checks.billed_cost_usd)", "sum(checks.bill_tokens)") }} as billed_usd_per_mtok,
         max(checks.catalog_usd_per_mtok) as catalog_usd_per_mtok
     from {{ ref('fct_bill_catalog_price_check') }} as checks
     where checks.status = 'stale'
@@ -26,8 +26,8 @@ select
     stale.*,
     'STALE LIST PRICE: ' || stale.model_id || ' (' || stale.price_scope || ', ' || stale.aws_region || ', '
     || stale.token_type || ', ' || stale.context_tier || '): the bill charged $'
-    || cast(round(stale.billed_usd_per_mtok, 4) as varchar) || ' per 1M tokens from '
+    || {{ bedrock_costs.decimal_text('stale.billed_usd_per_mtok', 4) }} || ' per 1M tokens from '
     || cast(stale.first_date as varchar) || ' to ' || cast(stale.last_date as varchar) || ', the catalog has $'
-    || coalesce(cast(round(stale.catalog_usd_per_mtok, 4) as varchar), '-')
+    || coalesce({{ bedrock_costs.decimal_text('stale.catalog_usd_per_mtok', 4) }}, '-')
     || ' - close its row in seeds/model_pricing.csv and add one effective from the first date (docs/prices.md)' as message
 from stale

@@ -13,13 +13,13 @@
         {%- set columns = found.column_names | map('lower') | list -%}
         {%- for row in found.rows -%}
             {%- if 'message' in columns -%}
-                {{ print(row[columns.index('message')]) }}
+                {{ print(bedrock_costs.printable(row[columns.index('message')])) }}
             {%- else -%}
                 {%- set values = [] -%}
                 {%- for column in found.column_names -%}
                     {%- do values.append(column ~ '=' ~ row[loop.index0]) -%}
                 {%- endfor -%}
-                {{ print(label ~ ' ' ~ result.node.name ~ ': ' ~ values | join(', ')) }}
+                {{ print(bedrock_costs.printable(label ~ ' ' ~ result.node.name ~ ': ' ~ values | join(', '))) }}
             {%- endif -%}
         {%- endfor -%}
         {%- if (result.failures or 0) > max_rows -%}
@@ -27,4 +27,17 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{#- `text` safe for a terminal and a log: every control character (ESC of a terminal escape, a
+    newline that would forge a line, NUL, C1 controls) written as its JSON escape (`\u001b`), so
+    log data (a caller name, a metadata claim) can never move the cursor, retitle the window or
+    clear the screen. -#}
+{% macro printable(text) %}
+    {%- set escaped = namespace(text=text | string) -%}
+    {%- for character in modules.re.findall('[\x00-\x1f\x7f-\x9f]', escaped.text) | unique -%}
+        {%- set escaped.text = escaped.text.replace(character, tojson(character)[1:-1]) -%}
+    {%- endfor -%}
+    {{ return(escaped.text) }}
 {% endmacro %}

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,10 +63,37 @@ def check(project: Project, expect: dict) -> None:
     for day, count in expect.get("usage_dates", {}).items():
         assert project.query(f"select sum(request_count) from main.fct_daily_app_cost "
                              f"where usage_date = date '{day}'") == [(count,)]
+    if "usage_dates" in expect:  # no other day: a far-off timestamp moves no cost (and no as-of day)
+        assert project.query("select sum(request_count) from main.fct_daily_app_cost") == [
+            (sum(expect["usage_dates"].values()),)]
+    if "problems" in expect:  # every flagged line, by reason
+        problems = dict(project.query("select line_problem, sum(line_count) from main.audit_log_line_problems "
+                                      "group by line_problem"))
+        assert problems == expect["problems"]
+    for caller, count in expect.get("callers", {}).items():
+        assert project.query(f"select sum(request_count) from main.fct_daily_caller_cost "
+                             f"where caller_name = '{caller}'") == [(count,)]
+    if "shared_request_ids" in expect:
+        assert project.query("select count(distinct request_id) from main_staging.stg_bedrock__invocations "
+                             "where is_shared_request_id") == [(expect["shared_request_ids"],)]
+
+
+@pytest.fixture()
+def los_angeles() -> Iterator[None]:
+    """The machine's time zone is not UTC: dates must not depend on it."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Los_Angeles"
+    time.tzset()
+    yield
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input_case(case: str, tmp_path: Path) -> None:
+def test_bad_input_case(case: str, tmp_path: Path, los_angeles: None) -> None:
     project = make_project(tmp_path / "project", tmp_path / "logs")
     expect = deliver(case, project.logs)
     run = project.dbt("build")
@@ -72,6 +102,8 @@ def test_bad_input_case(case: str, tmp_path: Path) -> None:
     warned = {name for name, status in run.statuses().items() if status == "warn"}
     assert ("warn_files_with_malformed_lines" in warned) == (expect["malformed"] > 0)
     assert ("audit_log_files_schema_version_is_known" in warned) == (expect.get("unknown_schema", 0) > 0)
+    for flagged in ("warn_log_records_flagged", "warn_shared_request_ids"):
+        assert (flagged in warned) == (flagged in expect.get("warns", [])), flagged
 
 
 @pytest.fixture(scope="module")

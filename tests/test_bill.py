@@ -379,3 +379,26 @@ def test_the_generator_without_cur_writes_what_it_always_did(tmp_path: Path) -> 
         read = gzip.open if path.suffix == ".gz" else open
         with read(a, "rb") as left, read(b, "rb") as right:
             assert left.read() == right.read(), path
+
+
+def test_the_waterfall_carries_each_causes_words_and_order(billed: Bill) -> None:
+    """The causes' labels come from seeds/bill_causes.csv with the mart, so a reader keeps no list of its own:
+    the summary's words (label) and the report chart's (short label), written here by hand."""
+    expected = {
+        "log_estimate": (0, "estimate at list price (the logs)", "estimate"),
+        "not_yet_billed": (1, "not billed yet (CUR lag)", "not billed yet"),
+        "token_count_gap": (2, "token-count gaps (logging off or late)", "token gaps"),
+        "price_difference": (3, "price differences (catalog vs bill)", "prices"),
+        "unlogged_traffic": (4, "traffic the logs never see", "unlogged traffic"),
+        "non_token_charges": (5, "non-token charges", "non-token"),
+        "credits_and_discounts": (7, "discounts and credits", "discounts, credits"),
+        "residual": (8, "residual", "residual"),
+        "net_bill": (9, "net bill", "net bill"),
+    }
+    rows = billed.rows("select * from main.fct_bill_variance_by_cause")
+    found = {r["cause"]: (r["cause_order"], r["cause_label"], r["cause_short_label"]) for r in rows}
+    assert found == expected
+    assert all(r["step_order"] == r["cause_order"] for r in rows)
+    described = {(r["cause"], r["kind"]): r["description"] for r in rows}
+    assert described[("unlogged_traffic", "batch")] == "traffic invocation logs never see (batch)"
+    assert described[("credits_and_discounts", "credit")] == "credits on the bill"

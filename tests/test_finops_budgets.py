@@ -232,9 +232,30 @@ def test_reads_the_mart_from_athena(aws_env: None, budgets: Project, capsys: pyt
     with mock_aws():
         athena_backends["123456789012"]["us-east-1"].query_results_queue.append(QueryResults(
             rows=[cells(columns), *(cells([row[c] for c in columns]) for row in local)],
-            column_info=[{"Name": c, "Type": "varchar"} for c in columns]))
+            # as Athena describes a column (PyAthena reads every field of it)
+            column_info=[{"Name": c, "Label": c, "Type": "varchar", "Precision": 2147483647, "Scale": 0,
+                          "Nullable": "UNKNOWN", "CaseSensitive": True} for c in columns]))
         code = budget_alerts.main(["--athena-database", "bedrock_costs", "--athena-output", "s3://results/alerts/",
                                    "--region", "us-east-1"])
     assert code == 1
     out = capsys.readouterr().out
     assert "legal-drafting  $3,000.00" in out and "100% (actual)" in out
+
+
+def test_the_summary_alerts_on_the_apps_budget_alerts_does(budgets: Project,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """One rule: the summary's "Budget alerts" are the apps budget-alerts exits 1 for; the apps only the
+    forecast puts over, and the apps without a budget, are named under it, not listed as alerts."""
+    from bedrock_costs import summary
+    from bedrock_costs.warehouse import DuckDBWarehouse
+
+    assert budget_alerts.main(["--database", str(budgets.database)]) == 1
+    alerted = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:-1]]
+    with duckdb.connect(str(budgets.database)) as con:
+        text = summary.budget_section(DuckDBWarehouse(connection=con))
+    lines = text.splitlines()
+    assert lines[0] == "Budget alerts, November 2026 month to date, 2026-11-01 to 2026-11-10 (UTC, 10 days)"
+    assert [line.split()[0] for line in lines[3:] if not line.startswith("  ")] == alerted == ["legal-drafting"]
+    assert lines[3].split()[:3] == ["legal-drafting", "over_budget", "$3,000.00"]
+    assert "  Forecast to reach a threshold by month end: code-review (100%) (budget-alerts --forecast)." in lines
+    assert "  No budget: unattributed $1.10 (seeds/app_budgets.csv)." in lines

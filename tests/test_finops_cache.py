@@ -67,8 +67,8 @@ def test_cache_savings_premium_and_payback(cache: tuple[Project, DbtRun]) -> Non
 
 def test_one_hour_cache_writes_and_a_wider_window(cache: tuple[Project, DbtRun]) -> None:
     project, _ = cache
-    run = project.dbt("run", "--full-refresh", "--select", "int_model_prices", "int_invocations_priced",
-                      "int_invocations_attributed",
+    run = project.dbt("run", "--full-refresh", "--select", "int_model_rates", "int_model_prices",
+                      "int_invocations_priced", "int_invocations_attributed",
                       "int_hourly_usage", "fct_app_cache_economics",
                       vars={"bedrock_costs_cache_write_ttl": "1h", "bedrock_costs_finops_window_days": 40})
     assert run.success, failures(run)

@@ -48,19 +48,23 @@ def test_new_day_is_in_the_marts(incremental: tuple[Project, Project, str]) -> N
 
 def test_incremental_read_parses_only_the_new_files(incremental: tuple[Project, Project, str]) -> None:
     """Last built day 2026-11-06, lookback 3: the folders from 2026/11/03 on are listed, but only the
-    files not stored yet are read: the hour folders of the new day (and the next day's first hour,
-    where its last records spill), each as one glob, and nothing of the days already built."""
+    files not stored yet are read: the files of the new day's hour folders (and the next day's first
+    hour, where its last records spill), and nothing of the days already built. The loader's record
+    of the load (stg_bedrock__log_files) and the view the lines were parsed from both say so."""
     project, _, staging_sql = incremental
-    # the targets of the read (read_blob lists the same ones again, for their sizes)
-    read_json_call = staging_sql.split("read_json(", 1)[1].split("format =", 1)[0]
-    targets = re.findall(r"'([^']*[.]json[.]gz)'", read_json_call)
-    assert all(target.endswith("/*.json.gz") for target in targets), "whole new hour folders are globs"
-    read_folders = {target.removesuffix("/*.json.gz") for target in targets}
-    on_disk = {path.parent for path in project.logs.rglob("*.json.gz") if "/data/" not in path.as_posix()}
-    new_folders = {str(folder) for folder in on_disk
-                   if folder.relative_to(folder.parents[3]).as_posix() >= "2026/11/07"}
-    assert new_folders and read_folders == new_folders
-    assert len(targets) == len(read_folders)
+    loads = project.query("select loaded_at, list(log_file) from main_staging.stg_bedrock__log_files "
+                          "group by loaded_at order by loaded_at")
+    assert len(loads) == 2
+    read = set(loads[1][1])
+    on_disk = {path for path in project.logs.rglob("*.json.gz") if "/data/" not in path.as_posix()}
+    new_files = {str(path) for path in on_disk if path.parent.relative_to(path.parents[4]).as_posix() >= "2026/11/07"}
+    assert new_files and read == new_files
+    assert set(loads[0][1]) == {str(path) for path in on_disk} - new_files
+    # the lines table holds each file's lines from one load only, and the new ones from the second
+    (per_file_loads,), = project.query("select max(loads) from (select count(distinct loaded_at) as loads "
+                                       "from main_staging.stg_bedrock__log_lines group by log_file)")
+    assert per_file_loads == 1
+    assert "stg_bedrock__log_batch" in staging_sql
 
 
 def test_incremental_run_re_sums_only_the_days_of_the_new_calls(incremental: tuple[Project, Project, str]) -> None:

@@ -97,8 +97,9 @@ def test_a_partial_run_that_skips_int_model_ids_resolved_flags_calls_and_never_d
     write_log_file(logs, "2026/11/02", "23", "20261102T235000000Z_0000000newid.json.gz",
                    [record("new-model-call", "2026-11-02T23:40:00Z", new_model,
                            "arn:aws:iam::111122223333:user/alice", 5_000)])
-    partial = project.dbt("run", "--select", "stg_bedrock__log_lines", "stg_bedrock__invocations",
-                          "int_hourly_usage")
+    # the lines with their loader (stg_bedrock__log_files lists and checks the files they are read from)
+    partial = project.dbt("run", "--select", "stg_bedrock__log_files", "stg_bedrock__log_lines",
+                          "stg_bedrock__invocations", "int_hourly_usage")
     assert partial.success
     assert project.query("select sum(request_count) from main_staging.int_hourly_usage") == project.query(
         "select count(*) from main_staging.stg_bedrock__invocations")

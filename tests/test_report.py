@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from bedrock_costs import report, summary
-from conftest import REPO, Project
+from conftest import REPO, Project, reporting_views
 
 SCREENSHOT = REPO / "reports" / "cost_report.png"
 WINDOW = (1400, 2200)
@@ -219,6 +219,14 @@ def test_model_mix_cache_share_and_unattributed_match_the_marts(sample: Project,
     assert heading.text == f"Unattributed spend: {summary.money(total)}"
 
 
+def test_models_and_apps_never_share_a_colour(built: Built) -> None:
+    """A colour means an app in the daily chart and a model in the model mix, never both."""
+    app_colours = {m.attrs["fill"] for m in built.page.inside("daily-cost-by-app", "rect", "mark")}
+    model_colours = {m.attrs["fill"] for m in built.page.inside("model-mix", "rect", "mark")
+                     if m.attrs.get("data-segment") == "cost"}
+    assert len(model_colours) > 3 and not (model_colours - {"#6f6f6f"}) & app_colours
+
+
 def test_report_is_one_offline_file(built: Built) -> None:
     assert built.html.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", built.html, re.I), "no network resource"
@@ -379,6 +387,24 @@ def test_charts_render_in_headless_chromium(chromium: str, sample: Project, buil
     daily_chart = dom.one("svg", data_chart="daily-cost-by-app")
     assert float(daily_chart.attrs["data-total-cost-usd"]) == pytest.approx(total, abs=0.005)
     assert any(e.text == summary.money(total) for e in dom.find("div"))
+
+
+@pytest.mark.parametrize("width", [390, 1400, 1920])
+def test_the_page_fits_every_width_from_a_phone_to_a_wide_screen(chromium: str, built: Built, width: int) -> None:
+    """Laid out by Chromium at the device's width (the DevTools protocol: a phone's 390 px is below the
+    narrowest window Chromium opens): the page is exactly as wide as the viewport, so nobody scrolls
+    sideways, and nothing spills out of its card or section. At 1400 px and up no table even scrolls
+    inside its section; on a phone a wide table does (its .table-wrap), and only a table."""
+    png = REPO / "reports" / f"cost_report_{width}px.png"
+    png.unlink(missing_ok=True)
+    layout = report.screenshot_at(built.path, png, width, WINDOW[1])
+    assert layout.client_width == width
+    assert layout.scroll_width == layout.client_width, f"{width} px: the page is {layout.scroll_width} px wide"
+    assert [box for box in layout.wider_than_box if not box.startswith("table-wrap:")] == [], layout.wider_than_box
+    if width >= WINDOW[0]:
+        assert layout.wider_than_box == []
+    assert layout.charts == len(built.page.find("svg"))
+    assert png_size(png) == (width, WINDOW[1]) and png.stat().st_size > 30_000
 
 
 def test_screenshot_is_saved_to_reports(chromium: str, built: Built) -> None:
@@ -600,7 +626,7 @@ def hand_marts(path: Path) -> Path:
                         [arn, name, kind, role, status, *measures, date])
             con.execute("insert into fct_daily_app_caller_cost values (?, ?, ?, ?, ?, 'm1', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [app, team, source, arn, name, *measures, date])
-    return path
+    return reporting_views(path, path.parent / "reporting")  # the report reads the reporting models over them
 
 
 def test_report_on_marts_made_by_hand(tmp_path: Path) -> None:

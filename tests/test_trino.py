@@ -3,7 +3,8 @@
 raw logs, Iceberg for the project's tables) runs the same SQL the athena target compiles to, and is
 a target of its own. On the same log files:
 1. the whole project builds on the trino target and every mart equals the DuckDB target's, row for
-   row, within 1e-9 USD;
+   row, within 1e-9 USD; the summary, the report and every export section read from it (through the
+   one reader, src/bedrock_costs/warehouse.py) show the same figures as on DuckDB;
 2. one more day, then a scheduled build, equals a full refresh;
 3. the bad-input fixtures give the same audit counts as on DuckDB;
 4. the scheduled build reads only the lookback window's partitions of the log table, measured by
@@ -108,12 +109,133 @@ def trino_project(root: Path, logs: Path, schema: str, port: str) -> TrinoProjec
     return TrinoProject(root, logs, schema, port)
 
 
-def test_the_project_builds_on_trino_and_every_mart_equals_duckdb(trino_server: str, sample: Project,
-                                                                     tmp_path: Path) -> None:
-    project = trino_project(tmp_path, sample.logs, "sample_equal", trino_server)
+@pytest.fixture(scope="module")
+def sample_on_trino(trino_server: str, sample: Project, tmp_path_factory: pytest.TempPathFactory) -> TrinoProject:
+    """The shared sample's logs, built on the trino target."""
+    project = trino_project(tmp_path_factory.mktemp("sample_on_trino"), sample.logs, "sample_equal", trino_server)
     project.build()
+    return project
+
+
+def test_the_project_builds_on_trino_and_every_mart_equals_duckdb(sample_on_trino: TrinoProject,
+                                                                     sample: Project) -> None:
+    project = sample_on_trino
     for mart in MARTS:
         assert_same_rows(project.mart(mart), sample.mart(mart), mart)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a person reads, on Trino: the summary, the report and the exports, through the one reader.
+
+
+def same(got: Any, want: Any, where: str = "") -> None:
+    """Equal, floats within 1e-9 (sums of doubles in another order), recursively."""
+    if isinstance(want, float) or isinstance(got, float):
+        assert got == pytest.approx(want, abs=1e-9), where
+    elif isinstance(want, dict):
+        assert isinstance(got, dict) and got.keys() == want.keys(), where
+        for key in want:
+            same(got[key], want[key], f"{where}.{key}")
+    elif isinstance(want, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(want), (where, len(got), len(want))
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            same(g, w, f"{where}[{i}]")
+    else:
+        assert got == want, (where, got, want)
+
+
+@pytest.fixture(scope="module")
+def readers(sample_on_trino: TrinoProject, sample: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        tuple[Any, Any]]:
+    """The same sample, read on Trino and on DuckDB (a checkpointed copy, read-only)."""
+    from bedrock_costs.warehouse import DuckDBWarehouse, TrinoWarehouse
+
+    sample.query("checkpoint")
+    copy = tmp_path_factory.mktemp("duck") / "bedrock_costs.duckdb"
+    shutil.copy(sample.database, copy)
+    trino = TrinoWarehouse("127.0.0.1", int(sample_on_trino.port), "bedrock_costs_tests", "iceberg",
+                           sample_on_trino.schema)
+    duck = DuckDBWarehouse(copy)
+    yield trino, duck
+    trino.close()
+    duck.close()
+
+
+@pytest.mark.parametrize("days", [2, 0])
+def test_the_summary_on_trino_equals_duckdb(readers: tuple[Any, Any], days: int) -> None:
+    """Every figure of the summary, to the cent: the text is the same, line for line."""
+    from bedrock_costs import summary
+
+    trino, duck = readers
+    on_duckdb = summary.summary(duck, days, 5)
+    assert summary.summary(trino, days, 5) == on_duckdb
+    assert "Bedrock cost by app and team" in on_duckdb and "Top 5 callers" in on_duckdb
+
+
+def test_the_report_on_trino_equals_duckdb(readers: tuple[Any, Any], tmp_path: Path) -> None:
+    """Every number the report shows (its data, read on each engine) and the page's numbers."""
+    import dataclasses
+
+    from bedrock_costs import report
+    from bedrock_costs.report.data import load
+    from test_report import Elements
+
+    trino, duck = readers
+    for days in (2, None):
+        on_trino, on_duckdb = load(trino, days, 10), load(duck, days, 10)
+        assert on_trino is not None and on_duckdb is not None
+        got, want = dataclasses.asdict(on_trino), dataclasses.asdict(on_duckdb)
+        got.pop("generated_at"), want.pop("generated_at")
+        assert {m["name"] for m in want["optional"]} == set(report.OPTIONAL_MARTS), "every FinOps section"
+        same(got, want, f"report (days={days})")
+    pages = {}
+    for name, reader in (("trino", trino), ("duckdb", duck)):
+        out = tmp_path / f"{name}.html"
+        report.write_report(reader, out, days=2)
+        pages[name] = Elements(out.read_text())
+    def numbers(page: Elements) -> list[dict[str, Any]]:
+        """Every data-* attribute of the page, in order; a number as a float."""
+        def value(text: str) -> Any:
+            try:
+                return float(text)
+            except ValueError:
+                return text
+        return [{k: value(v) for k, v in e.attrs.items() if k.startswith("data-")} for e in page.all]
+
+    same(numbers(pages["trino"]), numbers(pages["duckdb"]), "the page's data-* attributes")
+
+
+def test_every_export_section_on_trino_equals_duckdb(readers: tuple[Any, Any], tmp_path: Path) -> None:
+    from bedrock_costs import export, figures
+
+    trino, duck = readers
+    data = figures.data_window(duck)
+    assert data is not None and figures.data_window(trino) == data
+    period = data.last_days(2)
+    for name in export.SECTIONS:
+        outs = {}
+        for engine, reader in (("trino", trino), ("duckdb", duck)):
+            written = export.export(reader, data, period, [name], tmp_path / engine, "json")
+            outs[engine] = json.loads(written[0][1].read_text()) if written[0][1] else written[0][2]
+        same(outs["trino"], outs["duckdb"], name)
+
+
+def test_the_commands_read_the_trino_target(sample_on_trino: TrinoProject, readers: tuple[Any, Any],
+                                            capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--target trino` reads profiles.yml's trino output, as dbt does (env_var() and all)."""
+    import dataclasses
+
+    from bedrock_costs import budget_alerts, summary
+
+    trino, duck = readers
+    with environment(BEDROCK_COSTS_TRINO_PORT=sample_on_trino.port, BEDROCK_COSTS_TRINO_SCHEMA=sample_on_trino.schema):
+        assert summary.main(["--target", "trino", "--profiles-dir", str(sample_on_trino.root), "--days", "3"]) == 0
+        assert capsys.readouterr().out.rstrip("\n") == summary.summary(duck, 3, 8)
+        code = budget_alerts.main(["--target", "trino", "--profiles-dir", str(sample_on_trino.root), "--forecast"])
+    out = capsys.readouterr().out
+    assert code in (0, 1) and ("over an alert threshold" in out)
+    same([dataclasses.asdict(r) for r in budget_alerts.read_rows(trino)],
+         [dataclasses.asdict(r) for r in budget_alerts.read_rows(duck)], "budget rows")
 
 
 @pytest.fixture(scope="module")

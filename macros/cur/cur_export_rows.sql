@@ -85,6 +85,10 @@
 {%- endmacro %}
 
 
+{#- DuckDB: the view the loader (stg_cur__export_files, Python) points at the export's current
+    files, with every column the files hold; a union by name with an empty row of every column read
+    gives a typed NULL for a column the export lacks. Or a table, when bedrock_costs_cur_table is set
+    and bedrock_costs_cur_path is not. -#}
 {% macro duckdb__cur_export_rows() -%}
     {%- if (var('bedrock_costs_cur_table', '') | string | trim) and not bedrock_costs.cur_root() %}
     select
@@ -92,53 +96,23 @@
         cast(null as varchar) as cur_file
     from {{ source('cur', 'cur_export') }} as cur_source
     {%- else %}
-    {%- set files = bedrock_costs.cur_export_files() %}
-    {%- if files | length == 0 %}
-    {#- no export delivered yet: an empty bill with the same columns #}
+    {%- set export_files = ref('stg_cur__export_files') %}
     select
-        {%- for column_name, column_type in bedrock_costs.cur_columns() %}
-        cast(null as {{ column_type }}) as {{ column_name }},
-        {%- endfor %}
-        cast(null as varchar) as cur_file
-    where false
-    {%- else %}
-    {%- set quoted_files -%}
-        [
-            {%- for file in files %}
-            {{ bedrock_costs.sql_string(file) }}{{ ',' if not loop.last }}
+        {{- bedrock_costs.cur_column_list('cur_source', []) }}
+        cur_source.cur_file
+    from (
+        select * from {{ api.Relation.create(database=export_files.database, schema=export_files.schema, identifier='stg_cur__export_rows') }}
+        union all by name
+        select
+            {%- for column_name, column_type in bedrock_costs.cur_columns() %}
+            cast(null as {{ column_type }}) as {{ column_name }},
             {%- endfor %}
-        ]
-    {%- endset %}
-    select
-        {{- bedrock_costs.cur_column_list('cur_source', bedrock_costs.cur_absent_columns(quoted_files)) }}
-        cur_source.filename as cur_file
-    from read_parquet(
-        {{ quoted_files }},
-        union_by_name = true,
-        filename = true,
-        hive_partitioning = false
+            cast(null as varchar) as cur_file
+        where false
     ) as cur_source
-    {%- endif %}
     {%- endif %}
 {%- endmacro %}
 
 {% macro default__cur_export_rows() -%}
     {{ exceptions.raise_compiler_error('cur_export_rows: no implementation for adapter ' ~ target.type) }}
 {%- endmacro %}
-
-
-{#- DuckDB: the CUR columns the files lack (read from their Parquet schemas, not their data). -#}
-{% macro cur_absent_columns(quoted_files) %}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- set described = run_query('describe select * from read_parquet(' ~ quoted_files ~ ', union_by_name = true, hive_partitioning = false)') -%}
-    {%- set present = described.columns[0].values() | map('lower') | list -%}
-    {%- set absent = [] -%}
-    {%- for column_name, column_type in bedrock_costs.cur_columns() -%}
-        {%- if column_name not in present -%}
-            {%- do absent.append(column_name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(absent) }}
-{% endmacro %}

@@ -3,12 +3,12 @@
     run: the files of the days it rebuilt), with staging pruned to the span of those files' calls
     (the audit's own first and last invoked_at), found first and inlined. -#}
 {% test invocations_per_file_match(model, invocations) %}
-{#- the span of the audited files' calls, from their first and last invoked_at: staging is read on it -#}
-{%- set span = none %}
-{%- if execute and var('bedrock_costs_offline_incremental', none) is none %}
-    {%- set spans = run_query('select cast(min(first_invoked_at) as date), cast(max(last_invoked_at) as date) from ' ~ model).rows %}
-    {%- set span = spans[0] if spans | length > 0 else none %}
-{%- endif %}
+{#- the span of the audited files' calls, from their first and last invoked_at: staging is read on it
+    (the days asked through the incremental window's query_dates, and inlined as literals) -#}
+{%- set span_days = bedrock_costs.query_dates(
+    'select cast(min(first_invoked_at) as date) from ' ~ model ~ ' union all '
+    ~ 'select cast(max(last_invoked_at) as date) from ' ~ model) | reject('equalto', 'None') | list %}
+{%- set offline = var('bedrock_costs_offline_incremental', none) is not none %}
 with
 
 audited as (
@@ -24,9 +24,9 @@ counted as (
         log_file,
         count(*) as invocation_count
     from {{ invocations }}
-    {%- if span is not none and span[0] is not none %}
-    where usage_date between date '{{ span[0] }}' and date '{{ span[1] }}'
-    {%- elif execute and var('bedrock_costs_offline_incremental', none) is none %}
+    {%- if span_days and not offline %}
+    where usage_date between date '{{ span_days | min }}' and date '{{ span_days | max }}'
+    {%- elif execute and not offline %}
     where 1 = 0
     {%- endif %}
     group by log_file

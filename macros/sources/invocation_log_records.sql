@@ -1,22 +1,25 @@
-{#- The raw invocation-log lines, one row per line, with only the fields the project needs (never a
-    prompt or response body), and the file each line came from with its size.
-
-    `since_date` ('YYYY-MM-DD' or none) limits the read to the day folders from that date on, at the
-    file level on DuckDB and at the partition level on Athena and Trino: a WHERE on the record's
-    timestamp alone would still read every file. `stored_lines` (a relation with log_file, file_size
-    and log_date, or none) names the files already read: a file stored with the same size is left
-    out, so a run parses only the files delivered (or rewritten) since the last one.
+{#- The raw invocation-log lines of this load, one row per line, with only the fields the project
+    needs (never a prompt or response body), the file each line came from with its size and
+    delivery folder, and the load's stamp.
 
     Columns: log_file, file_size, log_hour (the delivery folder, 'yyyy/mm/dd/hh'), schema_type,
     schema_version, event_timestamp, account_id, identity_arn, aws_region, request_id, api_operation,
     model_id_raw, input_token_count, cache_read_input_token_count, cache_write_input_token_count,
-    output_token_count, inference_region, request_metadata, error_code. Token counts may be strings. -#}
-{% macro invocation_log_records(since_date=none, stored_lines=none) -%}
-    {{ return(adapter.dispatch('invocation_log_records', 'bedrock_costs')(since_date, stored_lines)) }}
+    output_token_count, inference_region, request_metadata, error_code (token counts as text),
+    loaded_at.
+
+      DuckDB          the batch the loader (stg_bedrock__log_files, Python) pointed
+                      stg_bedrock__log_batch at: the new or changed files, checked readable.
+      Athena, Trino   the log table, pruned to the window's log_hour partitions (newest stored
+                      folder date - bedrock_costs_lookback_days) and without the "$path"s stored
+                      with the same "$file_size". -#}
+{% macro invocation_log_records() -%}
+    {{ return(adapter.dispatch('invocation_log_records', 'bedrock_costs')()) }}
 {%- endmacro %}
 
 
-{% macro athena__invocation_log_records(since_date, stored_lines) -%}
+{% macro athena__invocation_log_records() -%}
+    {%- set since_date = bedrock_costs.lookback_start_date('log_date') -%}
     select
         log_source."$path" as log_file,
         log_source."$file_size" as file_size,
@@ -36,17 +39,18 @@
         cast(log_source.output.outputtokencount as varchar) as output_token_count,
         log_source.inferenceregion as inference_region,
         log_source.requestmetadata as request_metadata,
-        log_source.errorcode as error_code
+        log_source.errorcode as error_code,
+        {{ bedrock_costs.iceberg_timestamp("'" ~ bedrock_costs.run_stamp() ~ "'") }} as loaded_at
     from {{ source('bedrock', 'invocation_logs') }} as log_source
     where
         log_source."$path" not like '%/data/%'
         {%- if since_date %}
         and log_hour >= '{{ since_date | replace("-", "/") }}/00'
         {%- endif %}
-        {%- if since_date and stored_lines is not none %}
+        {%- if since_date %}
         and not exists (
             select 1
-            from {{ stored_lines }} as stored_lines
+            from {{ this }} as stored_lines
             where
                 stored_lines.log_date >= date '{{ since_date }}'
                 and stored_lines.log_file = log_source."$path"
@@ -55,78 +59,32 @@
         {%- endif %}
 {%- endmacro %}
 
-{% macro trino__invocation_log_records(since_date, stored_lines) -%}
-    {{ bedrock_costs.athena__invocation_log_records(since_date, stored_lines) }}
+{% macro trino__invocation_log_records() -%}
+    {{ bedrock_costs.athena__invocation_log_records() }}
 {%- endmacro %}
 
 
-{% macro duckdb__invocation_log_records(since_date, stored_lines) -%}
-    {%- set read_targets = bedrock_costs.duckdb_log_read_targets(since_date, stored_lines) -%}
-    {%- if read_targets | length == 0 %}
-    {#- no new file inside the lookback window: an empty batch with the same columns #}
-    select
-        cast(null as varchar) as log_file,
-        cast(null as bigint) as file_size,
-        {%- for column_name in ['log_hour', 'schema_type', 'schema_version', 'event_timestamp', 'account_id', 'identity_arn', 'aws_region', 'request_id', 'api_operation', 'model_id_raw', 'input_token_count', 'cache_read_input_token_count', 'cache_write_input_token_count', 'output_token_count', 'inference_region', 'error_code'] %}
-        cast(null as varchar) as {{ column_name }},
-        {%- endfor %}
-        cast(null as map(varchar, varchar)) as request_metadata
-    where false
-    {%- else %}
-    {%- set quoted_targets -%}
-        [
-            {%- for read_target in read_targets %}
-            {{ bedrock_costs.sql_string(read_target) }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        ]
-    {%- endset %}
-    select
-        log_lines.filename as log_file,
-        log_files.size as file_size,
-        regexp_extract(log_lines.filename, '/([0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) as log_hour,
-        log_lines."schemaType" as schema_type,
-        log_lines."schemaVersion" as schema_version,
-        log_lines."timestamp" as event_timestamp,
-        log_lines."accountId" as account_id,
-        log_lines."identity"."arn" as identity_arn,
-        log_lines."region" as aws_region,
-        log_lines."requestId" as request_id,
-        log_lines."operation" as api_operation,
-        log_lines."modelId" as model_id_raw,
-        log_lines."input"."inputTokenCount" as input_token_count,
-        log_lines."input"."cacheReadInputTokenCount" as cache_read_input_token_count,
-        log_lines."input"."cacheWriteInputTokenCount" as cache_write_input_token_count,
-        log_lines."output"."outputTokenCount" as output_token_count,
-        log_lines."inferenceRegion" as inference_region,
-        log_lines."requestMetadata" as request_metadata,
-        log_lines."errorCode" as error_code
-    from read_json(
-        {{ quoted_targets }},
-        format = 'newline_delimited',
-        compression = 'gzip',
-        filename = true,
-        hive_partitioning = false,
-        ignore_errors = true,
-        columns = {
-            'schemaType': 'varchar',
-            'schemaVersion': 'varchar',
-            'timestamp': 'varchar',
-            'accountId': 'varchar',
-            'identity': 'struct(arn varchar)',
-            'region': 'varchar',
-            'requestId': 'varchar',
-            'operation': 'varchar',
-            'modelId': 'varchar',
-            'input': 'struct(inputTokenCount varchar, cacheReadInputTokenCount varchar, cacheWriteInputTokenCount varchar)',
-            'output': 'struct(outputTokenCount varchar)',
-            'inferenceRegion': 'varchar',
-            'requestMetadata': 'map(varchar, varchar)',
-            'errorCode': 'varchar'
-        }
-    ) as log_lines
-    left join read_blob({{ quoted_targets }}) as log_files
-        on log_lines.filename = log_files.filename
+{#- DuckDB: the loader's batch view (bedrock_costs.loading.duckdb_models); a batch this table
+    already holds (the loader did not run in this invocation) is not appended twice. -#}
+{% macro duckdb__invocation_log_records() -%}
+    {%- set log_files = ref('stg_bedrock__log_files') -%}
+    {%- set root = bedrock_costs.log_root() -%}
+    {%- if root.startswith('s3://') and not (target.get('filesystems') or []) | selectattr('fs', 'in', ['s3', 's3a']) | list -%}
+        {{ exceptions.raise_compiler_error(
+            'The logs are on S3 (' ~ root ~ '), but no S3 filesystem is registered with DuckDB. Set '
+            ~ 'BEDROCK_LOGS_PATH=' ~ root ~ ' in the environment (profiles.yml.example then registers s3fs '
+            ~ 'through the profile option filesystems), or add `filesystems: [{fs: s3}]` to the profile.') }}
+    {%- endif -%}
+    select batch.*
+    from {{ api.Relation.create(database=log_files.database, schema=log_files.schema, identifier='stg_bedrock__log_batch') }} as batch
+    {%- if bedrock_costs.incremental_run() %}
+    where batch.loaded_at > (select coalesce(max(stored.loaded_at), timestamp '1970-01-01') from {{ this }} as stored)
     {%- endif %}
+{%- endmacro %}
+
+
+{% macro default__invocation_log_records() -%}
+    {{ exceptions.raise_compiler_error('invocation_log_records: no implementation for adapter ' ~ target.type) }}
 {%- endmacro %}
 
 
@@ -162,50 +120,24 @@
 
 
 {#- stg_bedrock__log_lines' post hook: a file read again because its size changed (cut short, then
-    restored or rewritten) now has two versions of its lines; keep the newest load's. Nothing to do,
-    and no statement, in the usual run. -#}
+    restored, or rewritten) has two versions of its lines after the append; the newest load's stay.
+    Plain SQL (the newest load's files, found by the stamp), nothing to delete in the usual run. -#}
 {% macro delete_earlier_versions_of_reread_files() %}
-    {%- if not execute or not bedrock_costs.incremental_run()
-        or var('bedrock_costs_offline_incremental', none) is not none -%}
+    {%- if not bedrock_costs.incremental_run() or var('bedrock_costs_offline_incremental', none) is not none -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set reread -%}
-        with
-
-        this_run as (
-            select min(log_date) as first_log_date
-            from {{ this }}
-            where loaded_at = (select max(newest.loaded_at) from {{ this }} as newest)
-        )
-
-        select
-            lines.log_file,
-            min(lines.log_date) as log_date
-        from {{ this }} as lines
-        cross join this_run
-        where lines.log_date >= this_run.first_log_date
-        group by lines.log_file
-        having count(distinct lines.loaded_at) > 1
-    {%- endset -%}
-    {%- set rows = run_query(reread).rows -%}
-    {%- if rows | length == 0 -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set files = [] -%}
-    {%- set dates = [] -%}
-    {%- for row in rows -%}
-        {%- do files.append(bedrock_costs.sql_string(row[0])) -%}
-        {%- if (row[1] | string)[:10] not in dates -%}
-            {%- do dates.append((row[1] | string)[:10]) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ log('Re-read ' ~ files | length ~ ' log file(s) whose size changed; their earlier lines are replaced: ' ~ files | join(', '), info=true) }}
     {%- set statement -%}
         delete from {{ this }}
         where
-            log_date in ({% for day in dates %}date '{{ day }}'{{ ', ' if not loop.last }}{% endfor %})
-            and log_file in ({{ files | join(', ') }})
-            and loaded_at < (select max(newest.loaded_at) from {{ this }} as newest)
+            log_date >= (
+                select min(newest_load.log_date) from {{ this }} as newest_load
+                where newest_load.loaded_at = (select max(stamps.loaded_at) from {{ this }} as stamps)
+            )
+            and log_file in (
+                select newest_load.log_file from {{ this }} as newest_load
+                where newest_load.loaded_at = (select max(stamps.loaded_at) from {{ this }} as stamps)
+            )
+            and loaded_at < (select max(stamps.loaded_at) from {{ this }} as stamps)
     {%- endset -%}
     {{ return(statement) }}
 {% endmacro %}

@@ -41,18 +41,6 @@
         ~ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates)
         ~ " and log_lines.log_file in (select log_file from (" ~ recounted_files ~ ") as recounted_files)") %}
 {%- endif %}
-{#- the files with a malformed line among those counted here: were they cut short? #}
-{%- set truncated_files = bedrock_costs.truncated_log_files(
-    "select distinct log_file from " ~ log_lines ~ " as log_lines where line_status = 'malformed'"
-    ~ ((" and " ~ bedrock_costs.in_dates('log_lines.log_date', recounted_log_dates)
-        ~ " and log_file in (select log_file from (" ~ recounted_files ~ ") as recounted_files)") if loaded_since else '')) %}
-{%- set truncated_condition = 'false' %}
-{%- if truncated_files %}
-    {%- set quoted = [] %}
-    {%- for log_file in truncated_files %}{% do quoted.append(bedrock_costs.sql_string(log_file)) %}{% endfor %}
-    {%- set truncated_condition = 'lines_per_file.log_file in (' ~ quoted | join(', ') ~ ')' %}
-{%- endif %}
-
 with
 {% if loaded_since %}
 recounted_files as (
@@ -83,6 +71,14 @@ lines_per_file as (
     group by log_lines.log_file, log_lines.log_date
 ),
 
+file_checks as (
+    -- what the loader found: files it could not open, and how the gzip streams it checked end
+    select * from ({{ bedrock_costs.log_file_checks() }}) as checks
+    {%- if loaded_since %}
+    where checks.loaded_at > cast('{{ loaded_since }}' as timestamp)
+    {%- endif %}
+),
+
 invocations_per_file as (
     -- staging keeps exactly one copy of each request, with the file it came from
     select
@@ -97,7 +93,7 @@ invocations_per_file as (
     group by invocations.log_file
 ),
 
-final as (
+counted_files as (
     select
         lines_per_file.log_file,
         lines_per_file.file_size,
@@ -107,8 +103,11 @@ final as (
         lines_per_file.malformed_count,
         lines_per_file.skipped_count,
         lines_per_file.unknown_schema_version_count,
-        -- a gzip that ends early: its readable lines are kept, the test on it names the file
-        {{ truncated_condition }} as is_truncated,
+        'read' as file_status,
+        cast(null as varchar) as problem,
+        file_checks.stream_status,
+        file_checks.stream_detail,
+        file_checks.bad_json_lines,
         lines_per_file.first_invoked_at,
         lines_per_file.last_invoked_at,
         lines_per_file.loaded_at,
@@ -116,6 +115,63 @@ final as (
     from lines_per_file
     left join invocations_per_file
         on lines_per_file.log_file = invocations_per_file.log_file
+    left join file_checks
+        on lines_per_file.log_file = file_checks.log_file
+        and lines_per_file.loaded_at = file_checks.loaded_at
+),
+
+unreadable_files as (
+    -- set aside by the loader: no line of them was read
+    select
+        log_file,
+        file_size,
+        0 as raw_line_count,
+        0 as invocation_count,
+        0 as duplicate_count,
+        0 as malformed_count,
+        0 as skipped_count,
+        0 as unknown_schema_version_count,
+        file_status,
+        problem,
+        stream_status,
+        stream_detail,
+        bad_json_lines,
+        {{ bedrock_costs.iceberg_timestamp('null') }} as first_invoked_at,
+        {{ bedrock_costs.iceberg_timestamp('null') }} as last_invoked_at,
+        loaded_at,
+        log_date
+    from file_checks
+    where file_status = 'unreadable'
+),
+
+all_files as (
+    select * from counted_files
+    union all
+    select * from unreadable_files
+),
+
+final as (
+    select
+        log_file,
+        file_size,
+        raw_line_count,
+        invocation_count,
+        duplicate_count,
+        malformed_count,
+        skipped_count,
+        unknown_schema_version_count,
+        -- a gzip that stops early: its readable lines are kept, the test on it names the file
+        coalesce(stream_status = 'truncated', false) as is_truncated,
+        file_status,
+        problem,
+        stream_status,
+        stream_detail,
+        bad_json_lines,
+        first_invoked_at,
+        last_invoked_at,
+        loaded_at,
+        log_date
+    from all_files
 )
 
 select * from final

@@ -9,11 +9,13 @@ with
 distinct_callers as (
     select distinct log_lines.caller_arn
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
-    where log_lines.line_status = 'record'
+    where
+        log_lines.line_status = 'record'
+        and log_lines.caller_arn is not null
 ),
 
 departments as (
-    select * from {{ ref('caller_map') }}
+    select * from {{ ref('stg_seeds__caller_map') }}
 ),
 
 parsed as (

@@ -17,11 +17,10 @@ callers as (
 ),
 
 prices as (
-    -- each price row's bounds as plain comparisons (no OR in the join: the engine hashes the
-    -- equalities and filters the ranges): open ends become far bounds, the standard tier includes 0
+    -- each tier's bounds as plain comparisons (no OR in the join: the engine hashes the equalities
+    -- and filters the ranges): the top tier's open end becomes a far bound, the standard tier includes 0
     select
         model_prices.*,
-        coalesce(model_prices.effective_to, cast('9999-12-31' as timestamp)) as price_until,
         case when model_prices.above_input_tokens = 0 then -1 else model_prices.above_input_tokens end as tier_floor,
         coalesce(model_prices.up_to_input_tokens, 9223372036854775807) as tier_ceiling
     from {{ ref('int_model_prices') }} as model_prices
@@ -44,8 +43,10 @@ resolved as (
         -- a modelId or caller the small tables do not know yet (a partial run skipped them) stays
         -- a flagged call, never a dropped one; int_hourly_usage re-sums its day on the next build
         coalesce(model_ids.attribution_status, 'unresolved') as attribution_status,
-        coalesce(callers.caller_name, invocations.caller_arn) as caller_name,
-        coalesce(callers.caller_type, 'unparsed') as caller_type,
+        -- a record without an identity (counted, and named by warn_log_records_flagged) is 'unidentified'
+        coalesce(callers.caller_name, invocations.caller_arn, 'unidentified') as caller_name,
+        coalesce(callers.caller_type, case when invocations.caller_arn is null then 'unknown' else 'unparsed' end)
+            as caller_type,
         callers.caller_role,
         coalesce(callers.department, 'unassigned') as department
     from invocations
@@ -73,8 +74,7 @@ priced as (
         on resolved.model_id = prices.model_id
         and resolved.price_scope = prices.price_scope
         and resolved.aws_region = prices.aws_region
-        and resolved.invoked_at >= prices.effective_from
-        and resolved.invoked_at < prices.price_until
+        and {{ bedrock_costs.rate_in_force('prices', 'resolved.invoked_at') }}
         and resolved.total_input_tokens > prices.tier_floor
         and resolved.total_input_tokens <= prices.tier_ceiling
 ),

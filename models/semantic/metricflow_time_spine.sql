@@ -1,5 +1,7 @@
-{#- One row per day, for MetricFlow (metric_time, cumulative metrics, filling empty days).
-    Plain values + cross joins + dbt.dateadd compile on DuckDB and Athena, and unlike
+{#- One row per day, for MetricFlow (metric_time, cumulative metrics, filling empty days), up to the
+    marts' last usage day: a cumulative metric (month_to_date_cost_usd) runs over the spine, and
+    without that end it repeated the month's total on every day still to come.
+    Plain values + cross joins + dbt.dateadd compile on DuckDB, Trino and Athena, and unlike
     dbt.date_spine they need no warehouse query at compile time (make compile-athena is offline). -#}
 {{ config(materialized='table') }}
 
@@ -24,10 +26,19 @@ days as (
     from day_numbers
 ),
 
+usage_days as (
+    select max(usage_date) as last_usage_date
+    from {{ ref('fct_daily_app_caller_cost') }}
+),
+
 final as (
+    -- empty marts: the whole spine
     select days.date_day
     from days
-    where days.date_day < date '2036-01-01'
+    cross join usage_days
+    where
+        days.date_day < date '2036-01-01'
+        and (usage_days.last_usage_date is null or days.date_day <= usage_days.last_usage_date)
 )
 
 select * from final

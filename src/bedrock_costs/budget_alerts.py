@@ -1,14 +1,16 @@
 """Budget alerts: the apps whose Bedrock spend this month is over an alert threshold.
 
     bedrock-costs budget-alerts [--database bedrock_costs.duckdb] [--forecast]
+    bedrock-costs budget-alerts --target athena|trino        (the dbt target's warehouse, from profiles.yml)
     bedrock-costs budget-alerts --athena-database bedrock_costs [--athena-workgroup primary]
         [--athena-output s3://my-athena-results/alerts/] --region us-east-1 [--profile prod]
     ... [--sns-topic-arn arn:aws:sns:us-east-1:111122223333:bedrock-budgets] [--dry-run]
 
 Reads the as-of month of fct_app_budget_status (`dbt build --select +fct_app_budget_status`) from the
-DuckDB file, or from Athena, and prints every app whose month-to-date spend has reached one of its
-alert thresholds in seeds/app_budgets.csv; with --forecast, also the apps whose trailing-7-day
-forecast will reach one by month end. Exit code 1 when any app is over, 0 when none is.
+DuckDB file, or from the dbt target's Trino or Athena, and prints every app whose month-to-date spend
+is over budget or has reached one of its alert thresholds in seeds/app_budgets.csv; with --forecast,
+also the apps whose trailing-7-day forecast will reach one by month end. `bedrock-costs summary`
+lists the same apps. Exit code 1 when any app is over, 0 when none is.
 
 With --sns-topic-arn the same list is published to the topic, once per run and only when an app is
 over; --dry-run prints the message instead of publishing it. When the publish fails, the list is
@@ -18,10 +20,8 @@ still printed and the exit code is 4, so a scheduler can tell "over budget" from
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,10 +31,21 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bedrock_costs.aws import make_session
-from bedrock_costs.cli import ExitCode, command_parser, run_guarded
+from bedrock_costs.cli import ExitCode, command_parser, run_guarded, target_arguments
 from bedrock_costs.errors import DeliveryError, InputError, SetupError
 from bedrock_costs.results import progress
 from bedrock_costs.tables import table
+from bedrock_costs.terminal import printable
+from bedrock_costs.warehouse import (
+    AthenaWarehouse,
+    DuckDBWarehouse,
+    MissingRelation,
+    Warehouse,
+    as_date,
+    is_true,
+    open_warehouse,
+    render_select,
+)
 
 MART = "fct_app_budget_status"
 COLUMNS = (
@@ -82,9 +93,12 @@ class Alert:
     threshold_pct: float
 
 
+CURRENT_MONTH = [is_true("is_current_month")]
+
+
 def status_sql(relation: str) -> str:
-    """The as-of month's rows of the budget mart."""
-    return f"select {', '.join(COLUMNS)} from {relation} where is_current_month order by app"
+    """The as-of month's rows of the budget mart, as the reader asks for them."""
+    return render_select(relation, COLUMNS, CURRENT_MONTH, ["app"])[0]
 
 
 def _number(value: Any) -> float | None:
@@ -92,9 +106,7 @@ def _number(value: Any) -> float | None:
 
 
 def _date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return as_date(value)
 
 
 def to_row(values: dict[str, Any]) -> BudgetRow:
@@ -117,72 +129,52 @@ def to_row(values: dict[str, Any]) -> BudgetRow:
 
 # --- reading the mart -------------------------------------------------------------------------
 
+def read_rows(warehouse: Warehouse) -> list[BudgetRow]:
+    """The as-of month of the budget mart, through the one reader (any engine)."""
+    try:
+        rows = warehouse.read(MART, COLUMNS, CURRENT_MONTH, ["app"])
+    except MissingRelation as error:
+        raise SetupError("NoBudgetMart", f"{warehouse.schema}.{MART} is not in {warehouse.where}: {_BUILD_HINT}") \
+            from error
+    return [to_row(values) for values in rows]
+
+
 def read_duckdb(database: Path, schema: str) -> list[BudgetRow]:
     """The as-of month from the DuckDB file the local target builds."""
-    import duckdb
-
     if not database.is_file():
         raise InputError(f"{database} does not exist: pass --database, or {_BUILD_HINT}")
-    with duckdb.connect(str(database), read_only=True) as con:
-        try:
-            relation = con.sql(status_sql(f"{schema}.{MART}"))
-        except duckdb.CatalogException as error:
-            raise SetupError("NoBudgetMart", f"{schema}.{MART} is not in {database}: {_BUILD_HINT}") from error
-        return [to_row(dict(zip(relation.columns, values, strict=True))) for values in relation.fetchall()]
-
-
-def run_athena_query(session: boto3.Session, region: str, sql: str, database: str, workgroup: str,
-                     output: str | None, sleep: Callable[[float], None] = time.sleep,
-                     timeout_seconds: float = 300.0) -> list[dict[str, str | None]]:
-    """Run one query on Athena and return its rows as column -> string (NULL as None)."""
-    athena = session.client("athena", region_name=region)
-    request: dict[str, Any] = {"QueryString": sql, "QueryExecutionContext": {"Database": database},
-                               "WorkGroup": workgroup}
-    if output:
-        request["ResultConfiguration"] = {"OutputLocation": output}
-    execution_id = athena.start_query_execution(**request)["QueryExecutionId"]
-    waited = 0.0
-    while True:
-        status = athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"]["Status"]
-        if status["State"] == "SUCCEEDED":
-            break
-        if status["State"] in ("FAILED", "CANCELLED"):
-            reason = status.get("StateChangeReason", "no reason given")
-            hint = f" ({_BUILD_HINT})" if "TABLE_NOT_FOUND" in reason or "does not exist" in reason else ""
-            raise SetupError("AthenaQueryFailed", f"query {execution_id} {status['State'].lower()}: {reason}{hint}")
-        if waited >= timeout_seconds:
-            raise SetupError("AthenaTimeout",
-                             f"query {execution_id} still {status['State']} after {timeout_seconds:g}s")
-        sleep(1.0)
-        waited += 1.0
-    names: list[str] = []
-    rows: list[list[str | None]] = []
-    for page in athena.get_paginator("get_query_results").paginate(QueryExecutionId=execution_id):
-        names = names or [column["Name"] for column in page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
-        rows += [[cell.get("VarCharValue") for cell in row.get("Data", [])] for row in page["ResultSet"]["Rows"]]
-    if rows and rows[0] == names:  # a SELECT's first row is its header
-        rows = rows[1:]
-    return [dict(zip(names, values, strict=False)) for values in rows]  # as Athena sent them, short or not
+    with DuckDBWarehouse(database, schema) as warehouse:
+        return read_rows(warehouse)
 
 
 def read_athena(session: boto3.Session, region: str, database: str, workgroup: str,
                 output: str | None) -> list[BudgetRow]:
-    """The as-of month from the mart Athena built (the dbt target's schema)."""
-    rows = run_athena_query(session, region, status_sql(f'"{database}"."{MART}"'), database, workgroup, output)
-    return [to_row(values) for values in rows]
+    """The as-of month from the mart Athena built (the dbt target's schema), through PyAthena."""
+    with AthenaWarehouse(session, region, database, work_group=workgroup, s3_staging_dir=output) as warehouse:
+        return read_rows(warehouse)
 
 
 # --- alerts -----------------------------------------------------------------------------------
 
+OVER = ("over_budget", "over_threshold")  # budget_status values that alert on the spend itself
+
+
+def alert_of(row: BudgetRow) -> Alert | None:
+    """The one alert rule (this command and the summary): an app over budget or over a threshold is an
+    `actual` alert, at the highest threshold crossed (100% for a budget passed without one); an app
+    with a budget whose trailing-7-day forecast reaches a threshold or the budget is a `forecast` alert."""
+    if row.budget_status in OVER:
+        return Alert(row, "actual", row.highest_threshold_crossed_pct or 100.0)
+    if row.budget_status != "no_budget" and (row.forecast_threshold_crossed_pct is not None
+                                             or row.budget_status == "forecast_over_budget"):
+        return Alert(row, "forecast", row.forecast_threshold_crossed_pct or 100.0)
+    return None
+
+
 def find_alerts(rows: Sequence[BudgetRow], forecast: bool) -> list[Alert]:
     """Apps over a threshold (actual), and with `forecast` the ones only the forecast puts over."""
-    alerts: list[Alert] = []
-    for row in rows:
-        if row.highest_threshold_crossed_pct is not None:
-            alerts.append(Alert(row, "actual", row.highest_threshold_crossed_pct))
-        elif forecast and row.forecast_threshold_crossed_pct is not None:
-            alerts.append(Alert(row, "forecast", row.forecast_threshold_crossed_pct))
-    return alerts
+    alerts = [alert for alert in map(alert_of, rows) if alert is not None]
+    return [alert for alert in alerts if forecast or alert.kind == "actual"]
 
 
 def _usd(value: float | None) -> str:
@@ -243,9 +235,7 @@ def publish(session: boto3.Session | None, topic_arn: str, subject: str, body: s
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = command_parser("budget-alerts", __doc__, exit_codes=EXIT_CODES)
-    parser.add_argument("--database", type=Path,
-                        default=Path(os.environ.get("DBT_DUCKDB_PATH", "bedrock_costs.duckdb")),
-                        help="the DuckDB file of the local target (default $DBT_DUCKDB_PATH or bedrock_costs.duckdb)")
+    target_arguments(parser)
     parser.add_argument("--schema", default="main", help="DuckDB schema of the marts (default main)")
     parser.add_argument("--athena-database", help="read from Athena instead: the Glue database of the marts")
     parser.add_argument("--athena-workgroup", default="primary", help="Athena workgroup (default primary)")
@@ -268,20 +258,30 @@ def check_args(args: argparse.Namespace) -> None:
         topic_region(args.sns_topic_arn)
 
 
-def run(args: argparse.Namespace) -> int:
-    check_args(args)
-    session: boto3.Session | None = None
-    if args.athena_database or (args.sns_topic_arn and not args.dry_run):
-        session = make_session(args.profile, args.region)
+def read(args: argparse.Namespace, session: boto3.Session | None) -> list[BudgetRow]:
+    """The as-of month from --athena-database, else --database, else the dbt target."""
     if args.athena_database and session is not None:
         region = session.region_name or (topic_region(args.sns_topic_arn) if args.sns_topic_arn else None)
         if not region:
             raise InputError("no AWS region for Athena: pass --region, or set AWS_REGION")
         progress(f"reading {args.athena_database}.{MART} on Athena ({region})")
-        rows = read_athena(session, region, args.athena_database, args.athena_workgroup, args.athena_output)
-    else:
+        return read_athena(session, region, args.athena_database, args.athena_workgroup, args.athena_output)
+    if args.database is not None:
         progress(f"reading {args.schema}.{MART} from {args.database}")
-        rows = read_duckdb(args.database, args.schema)
+        return read_duckdb(args.database, args.schema)
+    with open_warehouse(args.target, None, args.profiles_dir) as warehouse:
+        if isinstance(warehouse, DuckDBWarehouse):
+            warehouse.schema = args.schema
+        progress(f"reading {MART} from {warehouse}")
+        return read_rows(warehouse)
+
+
+def run(args: argparse.Namespace) -> int:
+    check_args(args)
+    session: boto3.Session | None = None
+    if args.athena_database or (args.sns_topic_arn and not args.dry_run):
+        session = make_session(args.profile, args.region)
+    rows = read(args, session)
     if not rows:
         raise SetupError("NoBudgetRows", f"{MART} has no row for the as-of month: {_BUILD_HINT}")
     alerts = find_alerts(rows, args.forecast)
@@ -294,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sns_topic_arn:
         subject, body = message(alerts)
         try:
-            print(publish(session, args.sns_topic_arn, subject, body, args.dry_run))
+            print(printable(publish(session, args.sns_topic_arn, subject, body, args.dry_run), keep_newlines=True))
         except (ClientError, BotoCoreError) as error:
             raise DeliveryError(f"the alert above was printed but not delivered to {args.sns_topic_arn}") from error
     return ExitCode.FAILED

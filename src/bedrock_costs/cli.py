@@ -14,6 +14,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum, unique
+from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
@@ -21,6 +22,7 @@ from bedrock_costs.aws import Target, connect, error_code, make_session, require
 from bedrock_costs.errors import DeliveryError, InputError, SetupError
 from bedrock_costs.permissions import iam_actions
 from bedrock_costs.results import Result, any_failed, print_results
+from bedrock_costs.terminal import printable
 
 PROG = "bedrock-costs"
 
@@ -69,6 +71,18 @@ def common_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def target_arguments(parser: argparse.ArgumentParser) -> None:
+    """--target, --database and --profiles-dir: which warehouse a reading command reads
+    (bedrock_costs/warehouse.py, open_warehouse)."""
+    parser.add_argument("--target", help="the dbt target to read: local (the DuckDB file, the default), trino or "
+                                         "athena, as profiles.yml defines it (default $DBT_TARGET, else local)")
+    parser.add_argument("--database", type=Path, default=None,
+                        help="read this DuckDB file instead (default for the local target: $DBT_DUCKDB_PATH, else "
+                             "derived from $BEDROCK_LOGS_PATH, else bedrock_costs.duckdb)")
+    parser.add_argument("--profiles-dir", type=Path, default=None,
+                        help="the folder holding profiles.yml (default $DBT_PROFILES_DIR, the current folder, ~/.dbt)")
+
+
 def exit_codes_epilog(codes: Mapping[int, str]) -> str:
     """The ``exit codes:`` block of a --help text, one code a line (wrapped under its meaning)."""
     width = max(len(str(code)) for code in codes)
@@ -93,6 +107,8 @@ def command_parser(command: str, description: str | None, with_common: bool = Tr
 def open_target(args: argparse.Namespace, check_region: Callable[[str], object] | None = None) -> Target:
     """Session, region and account from --profile/--region; ``check_region`` runs before any call."""
     session = make_session(args.profile, args.region)
+    if not session.region_name:  # exit 3, as for missing credentials: the environment lacks it, not the input
+        raise NoRegionError()
     region = require_region(session)
     if check_region:
         check_region(region)
@@ -132,8 +148,9 @@ def describe_error(error: BaseException) -> tuple[str, str]:
 
 
 def print_error(code: str, message: str) -> None:
-    """Print the one ERROR line to stderr (AWS's own text is cleaned by ``describe_client_error``)."""
-    print(f"ERROR [{code}]: {message}", file=sys.stderr)
+    """Print the one ERROR line to stderr, with any control character from log data or AWS escaped
+    (AWS's own text is also cleaned by ``describe_client_error``)."""
+    print(f"ERROR [{printable(code)}]: {printable(message)}", file=sys.stderr)
 
 
 def run_guarded(body: Callable[[], int]) -> int:
@@ -160,7 +177,7 @@ def run_guarded(body: Callable[[], int]) -> int:
         print_error("ProfileNotFound", f"{error}: check --profile against ~/.aws/config")
         return ExitCode.NO_CREDENTIALS
     except NoRegionError:
-        print_error("NoRegion", "no AWS region: pass --region, or set AWS_REGION")
+        print_error("NoRegion", "no AWS region: pass --region, or set AWS_REGION or the profile's region")
         return ExitCode.NO_CREDENTIALS
     except ClientError as error:
         print_error(*describe_client_error(error))

@@ -32,8 +32,10 @@ COMMANDS: dict[str, Command] = {
     "finops": Command("bedrock_costs.finops", "tags: activate cost-allocation tags; budgets: an AWS Budget per app"),
     "budget-alerts": Command("bedrock_costs.budget_alerts",
                              "the apps over a budget alert threshold; exit 1 if any, 4 if SNS delivery failed"),
-    "summary": Command("bedrock_costs.summary", "cost by app and the top callers, from the DuckDB marts"),
-    "report": Command("bedrock_costs.report", "write the self-contained HTML cost report"),
+    "summary": Command("bedrock_costs.summary", "cost by app, role and caller, anomalies, budgets, the bill "
+                                                "(DuckDB, Trino or Athena)"),
+    "report": Command("bedrock_costs.report", "write the self-contained HTML cost report (DuckDB, Trino or Athena)"),
+    "export": Command("bedrock_costs.export", "the report's sections as CSV, JSON or Parquet files, for a period"),
     "sync-prices": Command("bedrock_costs.price_sync", "diff the price catalog against the AWS Price List; "
                                                        "--write appends dated rows"),
 }

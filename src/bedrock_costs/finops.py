@@ -66,9 +66,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                                      help="what to set up (each has its own --help)")
     epilog = exit_codes_epilog(EXIT_CODES | _EXIT_CODES)
     tags = commands.add_parser("tags", parents=[common_parser()], help="activate the cost-allocation tags",
+                               description="Activate the cost-allocation tags (app, team, cost_center by default)\n"
+                                           "in Cost Explorer, so the bill can be split by them. A tag appears\n"
+                                           "only after a tagged resource has incurred cost (up to 24 h).",
                                epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     tags.add_argument("--tag-key", action="append", dest="tag_keys", help="repeatable; default app, team, cost_center")
     budgets = commands.add_parser("budgets", parents=[common_parser()], help="one AWS Budget per app",
+                                  description="Create or update one monthly AWS cost budget per app of the budgets\n"
+                                              "CSV, filtered on the app tag and the Bedrock service, with an\n"
+                                              "e-mail alert at each of its thresholds.",
                                   epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     budgets.add_argument("--budgets-csv", type=Path, default=Path("seeds/app_budgets.csv"),
                          help="one row per app: app, monthly_usd, alert_thresholds_pct, subscriber_emails "

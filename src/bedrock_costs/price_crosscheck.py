@@ -1,5 +1,9 @@
 """The price catalog (seeds/model_pricing.csv) read and resolved as the SQL does, and compared with LiteLLM.
 
+``rate_table`` is int_model_rates computed here: the longest ``region_pattern`` that matches each Region among the
+rows of a (model, scope), each tier up to the next, one rate per token type; tests/test_price_rates.py holds it
+equal to the dbt model row for row. ``resolve`` prices a call the same way.
+
 LiteLLM's public price map keys Bedrock prices by the modelId a caller passes (``us.<id>``, ``global.<id>``,
 ``bedrock/<region>/<id>`` or the bare id). Each key names a scope and a Region, so it can be priced from the
 catalog the way ``int_invocations_priced`` prices a call: the longest ``region_pattern`` that matches the Region
@@ -157,15 +161,72 @@ def in_force(row: PriceRow, as_of: str) -> bool:
     return row.effective_from <= as_of and (not row.effective_to or as_of < row.effective_to)
 
 
+def chosen_pattern(candidates: Iterable[PriceRow], region: str) -> str | None:
+    """The region pattern that prices ``region`` among one (model, scope)'s rows: the longest that matches."""
+    patterns = {r.region_pattern for r in candidates if region_matches(r.region_pattern, region)}
+    return max(patterns, key=lambda p: (len(p), p)) if patterns else None
+
+
 def resolve(rows: Sequence[PriceRow], model_id: str, scope: str, region: str, as_of: str) -> dict[int, PriceRow]:
     """The rows that price a call as the SQL does, by tier: the longest matching pattern among the (model, scope)'s
     rows, then the rows of that pattern in force at ``as_of``. Empty when no pattern matches."""
     candidates = [r for r in rows if r.model_id == model_id and r.price_scope == scope]
-    patterns = {r.region_pattern for r in candidates if region_matches(r.region_pattern, region)}
-    if not patterns:
-        return {}
-    best = max(patterns, key=lambda p: (len(p), p))
+    best = chosen_pattern(candidates, region)
     return {r.above_input_tokens: r for r in candidates if r.region_pattern == best and in_force(r, as_of)}
+
+
+# int_model_rates' token types and the catalog column each is priced from (cache writes: per TTL)
+TOKEN_TYPES = ("input", "output", "cache_read", "cache_write")
+OPEN_END = "9999-12-31 00:00:00"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One row of int_model_rates: a rate of one token type, for one model, scope, Region and tier, in force from
+    ``valid_from`` (inclusive) to ``valid_to`` (exclusive)."""
+
+    model_id: str
+    price_scope: str
+    aws_region: str
+    region_pattern: str
+    above_input_tokens: int
+    up_to_input_tokens: int | None
+    context_tier: str
+    token_type: str
+    usd_per_mtok: float | None
+    valid_from: str
+    valid_to: str
+
+
+def rate_column(token_type: str, cache_write_ttl: str = "5m") -> str:
+    """The catalog column a token type is priced from (a cache write at the TTL of bedrock_costs_cache_write_ttl)."""
+    if token_type == "cache_write" and cache_write_ttl == "1h":
+        return "cache_write_1h_usd_per_mtok"
+    return f"{token_type}_usd_per_mtok"
+
+
+def rate_table(rows: Sequence[PriceRow], regions: Iterable[str], cache_write_ttl: str = "5m") -> list[Rate]:
+    """int_model_rates, computed here: every (model, scope) priced in every Region one of its patterns matches, by
+    the longest pattern, each tier up to the next tier of its pattern, one rate per token type."""
+    by_scope: dict[tuple[str, str], list[PriceRow]] = {}
+    for row in rows:
+        by_scope.setdefault((row.model_id, row.price_scope), []).append(row)
+    out: list[Rate] = []
+    for candidates in by_scope.values():
+        for region in sorted(set(regions)):
+            best = chosen_pattern(candidates, region)
+            chosen = [r for r in candidates if r.region_pattern == best]
+            tiers = sorted({r.above_input_tokens for r in chosen})
+            for row in chosen:
+                higher = [t for t in tiers if t > row.above_input_tokens]
+                for token_type in TOKEN_TYPES:
+                    out.append(Rate(
+                        row.model_id, row.price_scope, region, row.region_pattern, row.above_input_tokens,
+                        min(higher) if higher else None,
+                        "long_context" if row.above_input_tokens > 0 else "standard", token_type,
+                        row.rate(rate_column(token_type, cache_write_ttl)), row.effective_from,
+                        row.effective_to or OPEN_END))
+    return out
 
 
 @dataclass(frozen=True)

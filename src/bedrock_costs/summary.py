@@ -1,91 +1,58 @@
-"""Print the `make run` summary: cost by app and team, the top callers, any anomalies and budget alerts,
-and, with a CUR 2.0 export, the bill versus the estimate.
+"""Print the `make run` summary: cost by app and team, roles and the top callers, any anomalies and
+budget alerts, and, with a CUR 2.0 export, the bill versus the estimate.
 
-    bedrock-costs summary [--database PATH] [--days 7] [--top 8] [--run-results target/run_results.json]
+    bedrock-costs summary [--target local|trino|athena] [--database PATH] [--days 7] [--top 8]
+                          [--run-results target/run_results.json]
     bedrock-costs summary --which-database          the database `make run` builds (see default_database)
     bedrock-costs summary --readme README.md [--check]
 
-Every section names its window. The bill's section (only when the bill marts exist, docs/bill.md)
-shows each billing period with data in the summary's window: its window is that month's days.
-``--run-results`` first prints one line about the dbt build that
-just ran (what it built and tested, what failed, how long it took). ``--readme`` writes the summary
-into README.md's example block; with ``--check`` it only says whether the block is current.
+Reads the reporting models (models/reporting/) of the dbt target: the DuckDB file by default, or the
+Trino or Athena schema dbt built (--target, or $DBT_TARGET). Every section names its window: the last
+--days days of data (0 for all of it). The bill's section (only when the bill marts exist,
+docs/bill.md) shows each billing period with data in the window: its window is that month's days.
+--run-results first prints one line about the dbt build that just ran (what it built and tested,
+what failed, how long it took). --readme writes the summary into README.md's example block; with
+--check it only says whether the block is current. Text from the logs (caller names, tags) is printed
+with its control characters escaped.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
-import os
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from bedrock_costs.cli import command_parser, run_guarded
-from bedrock_costs.errors import SetupError
+from bedrock_costs import budget_alerts, figures
+from bedrock_costs.cli import command_parser, run_guarded, target_arguments
+from bedrock_costs.errors import InputError, SetupError
+from bedrock_costs.figures import Window
 from bedrock_costs.tables import money, table
+from bedrock_costs.terminal import printable
+from bedrock_costs.warehouse import (
+    DEFAULT_DATABASE,
+    MissingRelation,
+    Warehouse,
+    as_date,
+    at_least,
+    at_most,
+    between,
+    default_database,
+    equals,
+    open_warehouse,
+    reader,
+)
 
-DEFAULT_DATABASE = "bedrock_costs.duckdb"
+__all__ = ["DEFAULT_DATABASE", "Window", "default_database", "main", "money", "summary", "table"]
+
 README_BEGIN = "<!-- BEGIN summary example: written by `make readme-example`, checked by tests/test_summary.py -->"
 README_END = "<!-- END summary example -->"
-SSO_ROLE = re.compile(r"^(AWSReservedSSO_.+)_[0-9a-f]{16}$")
-BUDGET_ORDER = ("over_budget", "over_threshold", "forecast_over_budget", "no_budget")
-
-
-def default_database(environ: Mapping[str, str] | None = None) -> Path:
-    """The DuckDB file to build and read: DBT_DUCKDB_PATH when set; else, when BEDROCK_LOGS_PATH names
-    your own logs, ``bedrock_costs_<8 hex of sha256(its absolute path)>.duckdb``, so the sample and
-    each copy of your logs never share a database; else bedrock_costs.duckdb (the bundled sample)."""
-    env = os.environ if environ is None else environ
-    if env.get("DBT_DUCKDB_PATH"):
-        return Path(env["DBT_DUCKDB_PATH"])
-    logs = env.get("BEDROCK_LOGS_PATH")
-    if not logs:
-        return Path(DEFAULT_DATABASE)
-    # an s3:// prefix is its own key; a folder is keyed by its absolute path
-    key = logs.rstrip("/") if "://" in logs else str(Path(logs).resolve())
-    digest = hashlib.sha256(key.encode()).hexdigest()[:8]
-    return Path(f"bedrock_costs_{digest}.duckdb")
-
-
-@dataclass(frozen=True)
-class Window:
-    """UTC days, both included."""
-
-    first: dt.date
-    last: dt.date
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def __str__(self) -> str:
-        return f"{self.first} to {self.last} (UTC, {self.days} day{'s' if self.days != 1 else ''})"
-
-
-def last_days(con: duckdb.DuckDBPyConnection, days: int) -> Window | None:
-    """The last ``days`` days of data in fct_daily_app_cost (fewer when the data is shorter); None when empty."""
-    first, last = con.execute("select min(usage_date), max(usage_date) from fct_daily_app_cost").fetchone() or (
-        None, None)
-    if last is None:
-        return None
-    return Window(max(first, last - dt.timedelta(days=max(days, 1) - 1)), last)
-
-
-def role_name(role: str | None, caller_type: str | None) -> str:
-    """The IAM role behind a session, as a person reads it: AWSReservedSSO_DataScientist (the SSO role's
-    random suffix dropped); for a caller without a role, its type in brackets: (iam user), (root)."""
-    if role:
-        match = SSO_ROLE.match(role)
-        return match.group(1) if match else role
-    return f"({(caller_type or 'unknown').replace('_', ' ')})"
+BUDGET_ORDER = ("over_budget", "over_threshold", "forecast_over_budget", "on_track", "no_budget")
+TOP_ROLES = 5
 
 
 def shortlist(names: Sequence[str], keep: int = 2) -> str:
@@ -94,132 +61,101 @@ def shortlist(names: Sequence[str], keep: int = 2) -> str:
     return shown + (f" +{len(names) - keep} more" if len(names) > keep else "")
 
 
-APP_SQL = """
-select
-    app,
-    team,
-    attribution_source,
-    sum(request_count) as requests,
-    sum(input_tokens + output_tokens + cache_read_input_tokens + cache_write_input_tokens) as tokens,
-    sum(cost_usd) as cost_usd,
-    sum(unpriced_request_count) as unpriced
-from fct_daily_app_cost
-where usage_date between ? and ?
-group by app, team, attribution_source
-order by cost_usd desc nulls last, app, team, attribution_source
-"""
-
-# One row per caller ARN; the apps its spend went to (the one meaning of app), biggest first.
-CALLER_SQL = """
-with callers as (
-    select
-        caller_arn,
-        any_value(caller_name) as caller_name,
-        any_value(caller_role) as caller_role,
-        any_value(caller_type) as caller_type,
-        string_agg(distinct attribution_status, '+' order by attribution_status) as via,
-        sum(request_count) as requests,
-        sum(cost_usd) as cost_usd
-    from fct_daily_caller_cost
-    where usage_date between ? and ?
-    group by caller_arn
-),
-
-caller_apps as (
-    select caller_arn, app, coalesce(sum(cost_usd), 0) as cost_usd
-    from fct_daily_app_caller_cost
-    where usage_date between ? and ?
-    group by caller_arn, app
-)
-
-select
-    callers.caller_name,
-    callers.caller_role,
-    callers.caller_type,
-    callers.via,
-    (select list(caller_apps.app order by caller_apps.cost_usd desc, caller_apps.app)
-     from caller_apps where caller_apps.caller_arn = callers.caller_arn) as apps,
-    callers.requests,
-    callers.cost_usd
-from callers
-order by callers.cost_usd desc nulls last, callers.caller_arn
-limit ?
-"""
-
-
-def tables_present(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Tables and views of the marts' schema (the one holding fct_daily_app_cost)."""
-    return {name for (name,) in con.execute("""
-        select table_name from information_schema.tables
-        where table_schema = (
-            select table_schema from information_schema.tables where table_name = 'fct_daily_app_cost' limit 1)
-        """).fetchall()}
-
-
-def columns_of(con: duckdb.DuckDBPyConnection, name: str) -> set[str]:
-    return {d[0] for d in con.execute(f"select * from {name} limit 0").description or []}
-
-
-def app_section(con: duckdb.DuckDBPyConnection, window: Window) -> tuple[str, int]:
+def app_section(warehouse: Warehouse, window: Window) -> tuple[str, int]:
     """Cost by app and team (and how each app was attributed); and the number of unpriced requests."""
-    apps = con.execute(APP_SQL, [window.first, window.last]).fetchall()
-    total = sum(r[5] or 0 for r in apps)
-    rows = [[a, t, s, f"{q:,}", f"{k:,}", money(c), f"{c / total:.0%}" if c and total else ""]
-            for a, t, s, q, k, c, _ in apps]
+    apps = figures.app_figures(warehouse, window).app_teams
+    total = sum(a.cost_usd or 0 for a in apps)
+    rows = [[a.app, a.team, a.attribution_source, f"{a.request_count:,}", f"{a.total_tokens:,}", money(a.cost_usd),
+             f"{a.cost_usd / total:.0%}" if a.cost_usd and total else ""] for a in apps]
     heading = f"Bedrock cost by app and team, {window}: total {money(total)}"
     body = table(["app", "team", "attributed by", "requests", "tokens", "cost", "share"], rows, {3, 4, 5, 6})
-    return f"{heading}\n{body}", sum(r[6] or 0 for r in apps)
+    return f"{heading}\n{body}", sum(a.unpriced_request_count for a in apps)
 
 
-def caller_section(con: duckdb.DuckDBPyConnection, window: Window, top: int) -> str:
-    callers = con.execute(CALLER_SQL, [window.first, window.last, window.first, window.last, top]).fetchall()
-    rows = [[name, role_name(role, kind), via, shortlist(apps or []), f"{q:,}", money(c)]
-            for name, role, kind, via, apps, q, c in callers]
+def role_section(callers: Sequence[figures.CallerCost], window: Window, top: int = TOP_ROLES) -> str:
+    """The roles behind the spend: an ECS service's tasks, an SSO permission set's users, one row each."""
+    found = figures.roles(callers)
+    if not found:
+        return ""
+    names = [r.role_name for r in found]
+    rows = [[r.role_name + (f" ({r.account_id})" if names.count(r.role_name) > 1 else ""),
+             f"{len(r.callers)} session{'s' if len(r.callers) != 1 else ''}" if r.callers[0].caller_role
+             else f"{len(r.callers)} caller{'s' if len(r.callers) != 1 else ''}",
+             shortlist(r.apps), f"{r.request_count:,}", money(r.cost_usd)] for r in found[:top]]
+    more = f"\n... and {len(found) - top} more roles" if len(found) > top else ""
+    return (f"Cost by role, {window}\n"
+            + table(["role", "callers", "app", "requests", "cost"], rows, {3, 4}) + more)
+
+
+def caller_section(callers: Sequence[figures.CallerCost], window: Window, top: int) -> str:
+    shown = callers[:top]
+    rows = [[c.caller_name, c.caller_role_name, c.via, shortlist(c.apps), f"{c.request_count:,}",
+             money(c.cost_usd if c.priced else None)] for c in shown]
     return (f"Top {len(rows)} callers, {window}\n"
             + table(["caller", "role", "via", "app", "requests", "cost"], rows, {4, 5}))
 
 
-def anomaly_section(con: duckdb.DuckDBPyConnection, window: Window, limit: int = 10) -> str:
-    """fct_cost_anomalies' descriptions, biggest first; empty when there are none. Its window is the
-    mart's own detection days (its window columns when it has them), not the summary's."""
-    columns = columns_of(con, "fct_cost_anomalies")
-    if {"window_start_date", "window_end_date"} <= columns:
-        first, last = con.execute(
-            "select min(window_start_date), max(window_end_date) from fct_cost_anomalies").fetchone() or (None, None)
-        when = str(Window(first, last)) if first and last else ""
-    else:
-        when = f"the detection days to {window.last} (UTC; bedrock_costs_anomaly_detect_days, default 2)"
-    found = con.execute("""
-        select anomaly_type, description
-        from fct_cost_anomalies
-        order by cost_usd desc nulls last, started_at, description""").fetchall()
+ANOMALY_COLUMNS = ["anomaly_type", "description", "cost_usd", "started_at", "window_start_date", "window_end_date"]
+
+
+def anomaly_section(warehouse: Warehouse, limit: int = 10) -> str:
+    """fct_cost_anomalies' descriptions, biggest first; empty when there are none (or no mart). Its
+    window is the mart's own detection days, not the summary's."""
+    try:
+        found = warehouse.read("fct_cost_anomalies", ANOMALY_COLUMNS,
+                               order_by=["cost_usd desc", "started_at", "description"])
+    except MissingRelation:
+        return ""
     if not found:
         return ""
-    rows = [[kind.replace("_", " "), text] for kind, text in found[:limit]]
+    starts = [d for d in (as_date(r["window_start_date"]) for r in found) if d]
+    ends = [d for d in (as_date(r["window_end_date"]) for r in found) if d]
+    when = str(Window(min(starts), max(ends))) if starts and ends else "the mart's detection days"
+    rows = [[str(r["anomaly_type"]).replace("_", " "), r["description"]] for r in found[:limit]]
     more = f"\n... and {len(found) - limit} more in fct_cost_anomalies" if len(found) > limit else ""
     return f"Cost anomalies, {when}\n" + table(["anomaly", "description"], rows) + more
 
 
-def budget_section(con: duckdb.DuckDBPyConnection) -> str:
-    """The current month's apps that are not on track (fct_app_budget_status); empty when all are."""
-    found = con.execute("""
-        select app, budget_status, mtd_cost_usd, monthly_budget_usd, pct_of_budget, trailing_7d_forecast_usd,
-               coalesce(budget_exceeded_date, projected_exceed_date) as exceeds_on,
-               month_start_date, through_date
-        from fct_app_budget_status
-        where is_current_month and budget_status <> 'on_track'
-        order by list_position(?, budget_status) nulls last, mtd_cost_usd desc nulls last, app""",
-        [list(BUDGET_ORDER)]).fetchall()
+def budget_section(warehouse: Warehouse) -> str:
+    """The as-of month's budget alerts, by the rule `bedrock-costs budget-alerts` alerts on (the same
+    apps); then, in a line each, the apps only the forecast puts over and the apps without a budget.
+    Empty when every app with a budget is on track and every app has one (or there is no mart)."""
+    try:
+        found = budget_alerts.read_rows(warehouse)
+    except SetupError:
+        return ""
     if not found:
         return ""
-    month_start, through = found[0][7], found[0][8]
-    rows = [[app, status, money(mtd), money(budget) if budget is not None else "none",
-             f"{pct:.0f}%" if pct is not None else "", money(forecast) if forecast is not None else "",
-             str(exceeds) if exceeds else ""]
-            for app, status, mtd, budget, pct, forecast, exceeds, *_ in found]
-    return (f"Budget alerts, {month_start:%B %Y} month to date, {Window(month_start, through)}\n"
-            + table(["app", "status", "spent", "budget", "used", "7-day forecast", "exceeds on"], rows,
-                    {2, 3, 4, 5}))
+    alerts = budget_alerts.find_alerts(found, forecast=True)
+    actual = sorted((a for a in alerts if a.kind == "actual"),
+                    key=lambda a: (BUDGET_ORDER.index(a.row.budget_status) if a.row.budget_status in BUDGET_ORDER
+                                   else len(BUDGET_ORDER), -a.row.mtd_cost_usd, a.row.app))
+    forecast = [a for a in alerts if a.kind == "forecast"]
+    unbudgeted = sorted((r for r in found if r.budget_status == "no_budget"), key=lambda r: (-r.mtd_cost_usd, r.app))
+    notes = []
+    if forecast:
+        notes.append("Forecast to reach a threshold by month end: " + ", ".join(
+            f"{a.row.app} ({a.threshold_pct:g}%)" for a in forecast) + " (budget-alerts --forecast).")
+    if unbudgeted:
+        notes.append("No budget: " + ", ".join(f"{r.app} {money(r.mtd_cost_usd)}" for r in unbudgeted)
+                     + " (seeds/app_budgets.csv).")
+    if not actual and not notes:
+        return ""
+    month_start, through = found[0].month_start_date, max(r.through_date for r in found)
+    when = f"{month_start:%B %Y} month to date, {Window(month_start, through)}"
+    if not actual:
+        heading = f"Budgets, {when}: no app over an alert threshold"
+        return heading + "".join(f"\n  {note}" for note in notes)
+    columns = ["app", "status", "spent", "budget", "used", "threshold", "7-day forecast", "exceeds on"]
+    rows = [[a.row.app, a.row.budget_status, money(a.row.mtd_cost_usd),
+             money(a.row.monthly_budget_usd) if a.row.monthly_budget_usd is not None else "none",
+             f"{a.row.pct_of_budget:.0f}%" if a.row.pct_of_budget is not None else "", f"{a.threshold_pct:g}%",
+             money(a.row.trailing_7d_forecast_usd) if a.row.trailing_7d_forecast_usd is not None else "",
+             str(a.row.projected_exceed_date or "")] for a in actual]
+    if not any(row[-1] for row in rows):  # no app is projected to pass its budget: no empty column
+        columns, rows = columns[:-1], [row[:-1] for row in rows]
+    return (f"Budget alerts, {when}\n" + table(columns, rows, {2, 3, 4, 5, 6})
+            + "".join(f"\n  {note}" for note in notes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,67 +182,6 @@ BILL_STATUSES = (  # fct_bill_reconciliation.status, in the status line's words 
     ("not_in_bill", "not in the bill"), ("pending", "pending"))
 DIFFERING_TAGS = ("differs", "profile_not_in_map")
 DIFFERING_CALLERS = ("differs", "not_in_logs", "not_in_bill")
-
-# The billing periods from the window's first month to its last, and the days the bill marts hold in each.
-BILL_PERIODS_SQL = """
-select billing_period, min(usage_date) as first_date, max(usage_date) as last_date
-from fct_bill_reconciliation
-where billing_period between ? and ?
-group by billing_period
-order by billing_period
-"""
-
-# One period's waterfall, summed over its accounts: one row per cause and kind, in step order.
-BILL_WATERFALL_SQL = """
-select step_order, cause, kind, sum(amount_usd) as amount_usd, min(description) as description
-from fct_bill_variance_by_cause
-where billing_period = ?
-group by step_order, cause, kind
-order by step_order, kind
-"""
-
-BILL_STATUS_SQL = """
-select
-    max(case when status <> 'pending' then usage_date end) as bill_through_date,
-    min(case when status = 'pending' then usage_date end) as first_pending_date,
-    max(case when status = 'pending' then usage_date end) as last_pending_date,
-    count(case when status = 'reconciled' then 1 end) as reconciled,
-    count(case when status = 'variance' then 1 end) as variance,
-    count(case when status = 'not_in_logs' then 1 end) as not_in_logs,
-    count(case when status = 'not_in_bill' then 1 end) as not_in_bill,
-    count(case when status = 'pending' then 1 end) as pending
-from fct_bill_reconciliation
-where billing_period = ?
-"""
-
-# The models whose catalog price is stale in the period, each from its first stale day (maybe in an
-# earlier period).
-BILL_STALE_SQL = """
-select model_id, min(usage_date) as from_date
-from fct_bill_catalog_price_check
-where
-    status = 'stale'
-    and usage_date <= ?
-    and model_id in (select model_id from fct_bill_catalog_price_check where status = 'stale' and billing_period = ?)
-group by model_id
-order by from_date, model_id
-"""
-
-# Profile tags compare over the whole export: those whose profile the bill has in the period's days.
-BILL_TAGS_SQL = """
-select profile_arn, profile_name, tag_key, bill_value, profile_map_value, status
-from fct_bill_profile_tag_comparison
-where status in (select unnest(?::varchar[])) and first_usage_date <= ? and last_usage_date >= ?
-order by profile_name nulls last, profile_arn, tag_key
-"""
-
-BILL_CALLERS_SQL = """
-select caller_arn, account_id, status, billed_cost_usd, estimated_cost_usd
-from fct_bill_caller_comparison
-where billing_period = ? and status in (select unnest(?::varchar[]))
-order by abs(coalesce(billed_cost_usd, 0) - coalesce(estimated_cost_usd, 0)) desc, caller_arn
-"""
-
 
 def plain_money(value: float) -> str:
     """``$1,234.56`` or ``-$9.12`` (never ``-$0.00``)."""
@@ -469,27 +344,50 @@ class BillPeriod:
         return notes
 
 
-def bill_periods(con: duckdb.DuckDBPyConnection, window: Window) -> list[BillPeriod]:
+def optional(read: Any) -> Any:
+    """``read()``, or None when its relation is not in the warehouse (its mart is not built)."""
+    try:
+        return read()
+    except MissingRelation:
+        return None
+
+
+def bill_periods(source: Any, window: Window) -> list[BillPeriod]:
     """Each billing period with data in ``window`` (a calendar month's), oldest first; none without
-    the bill marts."""
-    present = tables_present(con)
-    if not set(BILL_MARTS) <= present:
-        return []
-    periods = con.execute(BILL_PERIODS_SQL, [window.first.replace(day=1), window.last.replace(day=1)]).fetchall()
+    the bill marts (models/reporting/bill/)."""
+    warehouse = reader(source)
+    periods = optional(lambda: warehouse.read(
+        "rpt_bill_periods", where=[between("billing_period", window.first.replace(day=1), window.last.replace(day=1))],
+        order_by=["billing_period"])) or []
     found = []
-    for period, first, last in periods:
-        steps = [BillStep(int(o), c, k, float(a or 0), d or "")
-                 for o, c, k, a, d in con.execute(BILL_WATERFALL_SQL, [period]).fetchall()]
-        status = BillStatus(*(con.execute(BILL_STATUS_SQL, [period]).fetchone() or ()))
-        stale = tags = callers = None
-        if "fct_bill_catalog_price_check" in present:
-            stale = [StalePrice(*row) for row in con.execute(BILL_STALE_SQL, [last, period]).fetchall()]
-        if "fct_bill_profile_tag_comparison" in present:
-            tags = [TagDifference(*row)
-                    for row in con.execute(BILL_TAGS_SQL, [list(DIFFERING_TAGS), last, first]).fetchall()]
-        if "fct_bill_caller_comparison" in present:
-            callers = [CallerDifference(*row)
-                       for row in con.execute(BILL_CALLERS_SQL, [period, list(DIFFERING_CALLERS)]).fetchall()]
+    for row in periods:
+        period = as_date(row["billing_period"])
+        first, last = as_date(row["first_usage_date"]), as_date(row["last_usage_date"])
+        if period is None or first is None or last is None:
+            continue  # a period without days: nothing to show
+        steps = [BillStep(int(r["step_order"]), r["cause"], r["kind"], float(r["amount_usd"] or 0),
+                          r["description"] or "")
+                 for r in warehouse.read("rpt_bill_waterfall", where=[equals("billing_period", period)],
+                                         order_by=["step_order", "kind"])]
+        status = BillStatus(as_date(row["bill_through_date"]), as_date(row["first_pending_date"]),
+                            as_date(row["last_pending_date"]), *(int(row[f"{s}_count"]) for s in
+                                                                 ("reconciled", "variance", "not_in_logs",
+                                                                  "not_in_bill", "pending")))
+        stale = optional(lambda period=period: [
+            StalePrice(r["model_id"], as_date(r["stale_from_date"]))  # type: ignore[arg-type]
+            for r in warehouse.read("rpt_bill_stale_prices", where=[equals("billing_period", period)],
+                                    order_by=["stale_from_date", "model_id"])])
+        tags = optional(lambda first=first, last=last: [
+            TagDifference(r["profile_arn"], r["profile_name"], r["tag_key"], r["bill_value"], r["profile_map_value"],
+                          r["status"])
+            for r in warehouse.read("rpt_bill_tag_differences",
+                                    where=[at_most("first_usage_date", last), at_least("last_usage_date", first)],
+                                    order_by=["profile_name", "profile_arn", "tag_key"])])
+        callers = optional(lambda period=period: [
+            CallerDifference(r["caller_arn"], r["account_id"], r["status"], r["billed_cost_usd"],
+                             r["estimated_cost_usd"])
+            for r in warehouse.read("rpt_bill_caller_differences", where=[equals("billing_period", period)],
+                                    order_by=["absolute_difference_usd desc", "caller_arn"])])
         found.append(BillPeriod(period, Window(first, last), steps, status, stale, tags, callers))
     return found
 
@@ -502,23 +400,24 @@ def bill_section(period: BillPeriod) -> str:
             + table(["step", "amount", "of which"], rows, {1}) + "".join(f"\n  {line}" for line in lines if line))
 
 
-def summary(con: duckdb.DuckDBPyConnection, days: int, top: int) -> str:
-    """The summary's sections, a blank line apart, and a warning line when any request has no price."""
-    window = last_days(con, days)
-    if window is None:
+def summary(source: Any, days: int | None, top: int) -> str:
+    """The summary's sections, a blank line apart, and a warning line when any request has no price.
+    ``source``: a Warehouse, or an open DuckDB connection. ``days``: the last N days of data; 0 or
+    None for all of it."""
+    warehouse = reader(source)
+    data = figures.data_window(warehouse)
+    if data is None:
         return "The marts are empty: no Bedrock invocations were found in the logs."
-    apps, unpriced = app_section(con, window)
-    parts = [apps, caller_section(con, window, top)]
-    present = tables_present(con)
-    if "fct_cost_anomalies" in present:
-        parts.append(anomaly_section(con, window))
-    if "fct_app_budget_status" in present:
-        parts.append(budget_section(con))
-    parts.extend(bill_section(period) for period in bill_periods(con, window))
+    window = data.last_days(days)
+    apps, unpriced = app_section(warehouse, window)
+    callers = figures.callers(warehouse, window)
+    parts = [apps, role_section(callers, window), caller_section(callers, window, top),
+             anomaly_section(warehouse), budget_section(warehouse)]
+    parts.extend(bill_section(period) for period in bill_periods(warehouse, window))
     text = "\n\n".join(part for part in parts if part)
     if unpriced:
         text += f"\n\nWARNING: {unpriced:,} requests have no price: see the assert_all_tokens_priced test."
-    return text
+    return printable(text, keep_newlines=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -594,33 +493,27 @@ def with_readme_block(readme: str, text: str) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = command_parser("summary", __doc__, with_common=False)
-    parser.add_argument("--database", type=Path, default=None,
-                        help="the DuckDB file (default: $DBT_DUCKDB_PATH, else derived from $BEDROCK_LOGS_PATH, "
-                             f"else {DEFAULT_DATABASE})")
-    parser.add_argument("--days", type=int, default=7, help="last N days of data (default 7)")
+    target_arguments(parser)
+    parser.add_argument("--days", type=int, default=7, help="the last N days of data (default 7; 0 for all of it)")
     parser.add_argument("--top", type=int, default=8, help="callers to list (default 8)")
     parser.add_argument("--run-results", type=Path, help="first, one line about the dbt build that wrote this file")
-    parser.add_argument("--which-database", action="store_true", help="print the database path and exit")
+    parser.add_argument("--which-database", action="store_true",
+                        help="print the DuckDB file the local target builds and reads, and exit")
     parser.add_argument("--readme", type=Path, help="write the summary into this README's example block")
     parser.add_argument("--check", action="store_true", help="with --readme: only check that the block is current")
-    args = parser.parse_args(argv)
-    args.database = args.database or default_database()
-    return args
+    return parser.parse_args(argv)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.which_database:
-        print(args.database)
+        print(args.database or default_database())
         return 0
     if args.run_results:
         print(read_run_results(args.run_results) + "\n", flush=True)
-    if not args.database.exists():
-        raise SetupError("NoDatabase", f"{args.database} does not exist; run `make run` first")
-    try:
-        with duckdb.connect(str(args.database), read_only=True) as con:
-            text = summary(con, args.days, args.top)
-    except duckdb.CatalogException as error:
-        raise SetupError("MissingMart", f"{error.args[0].splitlines()[0]}; run `dbt build` first") from error
+    with open_warehouse(args.target, args.database, args.profiles_dir) as warehouse:
+        if args.days < 0 or args.top < 1:
+            raise InputError("--days takes 0 (all the data) or more, --top 1 or more")
+        text = summary(warehouse, args.days, args.top)
     if args.readme:
         return update_readme(args.readme, text, args.check)
     print(text)

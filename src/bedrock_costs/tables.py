@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from bedrock_costs.terminal import printable
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Collection[int] = ()) -> str:
     """Columns under a header and a rule of dashes, two spaces apart; columns in ``right`` (by index) align right.
 
-    Cells are ``str()``-ed; trailing spaces are trimmed from every line. No final newline."""
-    cells = [[str(value) for value in row] for row in [headers, *rows]]
+    Cells are ``str()``-ed with every control character escaped (``printable``: a caller name from the
+    logs cannot move the cursor or break a row); trailing spaces are trimmed from every line. No final
+    newline."""
+    cells = [[printable(value) for value in row] for row in [headers, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:

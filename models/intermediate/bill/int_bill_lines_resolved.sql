@@ -3,7 +3,7 @@
     product['model'] (standardized Bedrock metadata since 2026-07; seeds/price_list_model_map.csv),
     the Marketplace product name without " (Amazon Bedrock Edition)", the usage type's model name
     (seeds/cur_usage_type_models.csv, then price_list_model_map, then the catalog's ids) and the
-    resource ARN when the logs named it (int_model_ids_resolved). The region is the usage type's prefix (seeds/cur_region_codes.csv:
+    resource ARN when the logs named it (int_model_ids_resolved). The region is the usage type's prefix (seeds/aws_regions.csv:
     the region the call was sent to), else product_region_code. -#}
 
 with
@@ -32,15 +32,15 @@ price_list_names as (
 
 region_codes as (
     select
-        upper(trim(cur_region_codes.region_code)) as region_code,
-        trim(cur_region_codes.aws_region) as aws_region
-    from {{ ref('cur_region_codes') }} as cur_region_codes
+        upper(trim(aws_regions.region_code)) as region_code,
+        trim(aws_regions.aws_region) as aws_region
+    from {{ ref('aws_regions') }} as aws_regions
 ),
 
 catalog_ids as (
     -- a usage type that names the catalog id itself (mantle: anthropic.claude-opus-4-8)
-    select distinct prices.model_id
-    from {{ ref('int_model_prices') }} as prices
+    select distinct model_rates.model_id
+    from {{ ref('int_model_rates') }} as model_rates
 ),
 
 logged_resources as (
@@ -89,7 +89,14 @@ resolved as (
         on lines.resource_id = by_resource.model_id_key
     left join region_codes
         on lines.usage_type_region_code = region_codes.region_code
+),
+
+final as (
+    select
+        resolved.*,
+        {{ bedrock_costs.bill_cell_id('resolved') }} as cell_id
+    from resolved
 )
 
 -- every column of stg_cur__bedrock_lines passes through, so the count is the staging model's
-select * from resolved  -- noqa: AM04
+select * from final  -- noqa: AM04

@@ -1,89 +1,59 @@
 {#- The logged tokens and their list-price estimate, one row per token kind, per day, per bill cell
-    (account, region, model, price scope: global | regional, context tier) and per attribution (app,
-    team, cost center, environment, caller): the logs' side of every comparison with the bill, read
-    from int_hourly_usage from the bill's first billing period on. `is_pending`: a day the bill
-    cannot hold yet (int_bill_coverage). -#}
-
-{%- set token_columns = [
-    ('input', 'input_tokens', 'input_cost_usd'),
-    ('output', 'output_tokens', 'output_cost_usd'),
-    ('cache_read', 'cache_read_input_tokens', 'cache_read_cost_usd'),
-    ('cache_write', 'cache_write_input_tokens', 'cache_write_cost_usd'),
-] %}
+    (cell_id; price scope: global | regional; context tier) and per attribution (app, team, cost
+    center, environment, caller): the logs' side of every comparison with the bill, read from
+    int_hourly_usage on the days of int_bill_coverage, with their `is_pending`. -#}
 
 with
 
-coverage as (
-    select * from {{ ref('int_bill_coverage') }}
-),
-
-hourly as (
-    select hourly_usage.*
-    from {{ ref('int_hourly_usage') }} as hourly_usage
-    cross join coverage
-    where hourly_usage.usage_date >= coverage.first_billing_period
-),
-
 unpivoted as (
-    {%- for token_type, tokens, cost in token_columns %}
-        select
-            hourly.usage_date,
-            hourly.account_id,
-            hourly.aws_region,
-            hourly.model_id,
-            '{{ token_type }}' as token_type,
-            case when hourly.price_scope = 'global' then 'global' else 'regional' end as price_scope,
-            hourly.context_tier,
-            hourly.app,
-            hourly.team,
-            hourly.cost_center,
-            hourly.environment,
-            hourly.caller_arn,
-            hourly.{{ tokens }} as log_tokens,
-            case when hourly.{{ cost }} is not null then hourly.{{ tokens }} else 0 end as priced_log_tokens,
-            coalesce(hourly.{{ cost }}, 0) as estimated_cost_usd
-        from hourly
-        where hourly.{{ tokens }} > 0
-        {{- ' union all' if not loop.last }}
-    {%- endfor %}
+    select
+        hourly.*,
+        coverage.billing_period,
+        coverage.is_pending,
+        token_types.token_type,
+        {{ bedrock_costs.bill_cell_id('hourly', token_type='token_types.token_type') }} as cell_id,
+        {{ bedrock_costs.bill_price_scope('hourly.price_scope') }} as bill_price_scope,
+        case token_types.token_type
+            when 'input' then hourly.input_tokens
+            when 'output' then hourly.output_tokens
+            when 'cache_read' then hourly.cache_read_input_tokens
+            else hourly.cache_write_input_tokens
+        end as token_count,
+        case token_types.token_type
+            when 'input' then hourly.input_cost_usd
+            when 'output' then hourly.output_cost_usd
+            when 'cache_read' then hourly.cache_read_cost_usd
+            else hourly.cache_write_cost_usd
+        end as token_cost_usd
+    from {{ ref('int_hourly_usage') }} as hourly
+    inner join {{ ref('int_bill_coverage') }} as coverage
+        on hourly.usage_date = coverage.usage_date
+    cross join (values ('input'), ('output'), ('cache_read'), ('cache_write')) as token_types (token_type)
 ),
 
 final as (
     select
-        cast({{ dbt.date_trunc('month', 'unpivoted.usage_date') }} as date) as billing_period,
+        unpivoted.billing_period,
+        unpivoted.cell_id,
         unpivoted.account_id,
         unpivoted.aws_region,
         unpivoted.model_id,
         unpivoted.token_type,
-        unpivoted.price_scope,
+        unpivoted.bill_price_scope as price_scope,
         unpivoted.context_tier,
         unpivoted.app,
         unpivoted.team,
         unpivoted.cost_center,
         unpivoted.environment,
         unpivoted.caller_arn,
-        coalesce(coverage.pending_after_date is null or unpivoted.usage_date > coverage.pending_after_date, false)
-            as is_pending,
-        sum(unpivoted.log_tokens) as log_tokens,
-        sum(unpivoted.priced_log_tokens) as priced_log_tokens,
-        sum(unpivoted.estimated_cost_usd) as estimated_cost_usd,
+        unpivoted.is_pending,
+        sum(unpivoted.token_count) as log_tokens,
+        sum(case when unpivoted.token_cost_usd is not null then unpivoted.token_count else 0 end) as priced_log_tokens,
+        sum(coalesce(unpivoted.token_cost_usd, 0)) as estimated_cost_usd,
         unpivoted.usage_date
     from unpivoted
-    cross join coverage
-    group by
-        unpivoted.usage_date,
-        unpivoted.account_id,
-        unpivoted.aws_region,
-        unpivoted.model_id,
-        unpivoted.token_type,
-        unpivoted.price_scope,
-        unpivoted.context_tier,
-        unpivoted.app,
-        unpivoted.team,
-        unpivoted.cost_center,
-        unpivoted.environment,
-        unpivoted.caller_arn,
-        coverage.pending_after_date
+    where unpivoted.token_count > 0
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18
 )
 
 select * from final

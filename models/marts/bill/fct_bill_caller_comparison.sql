@@ -37,11 +37,12 @@ bill_side as (
         sum(bill_lines.gross_cost_usd) as billed_cost_usd,
         count(*) as bill_line_count
     from {{ ref('int_bill_lines_resolved') }} as bill_lines
-    cross join coverage
+    inner join coverage
+        on bill_lines.usage_date = coverage.usage_date
     where
         bill_lines.usage_kind = 'token'
         and bill_lines.charge_category in ('usage', 'other')
-        and bill_lines.usage_date <= coverage.pending_after_date
+        and not coverage.is_pending
     group by bill_lines.billing_period, bill_lines.account_id, bill_lines.iam_principal_arn
 ),
 

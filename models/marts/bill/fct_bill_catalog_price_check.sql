@@ -1,7 +1,7 @@
 {#- The catalog checks itself: the unit price the bill implies (billed cost / billed tokens of the
     standard tier's on-demand token lines) against the catalog's list price for the same model,
-    scope, region, context tier and day (int_model_prices, the one home of price). A regional line
-    matches the in-region or the geo rate. `stale`: off by more than
+    scope, region, context tier and day (int_bill_catalog_rates, from int_model_rates). A regional
+    line matches the in-region or the geo rate. `stale`: off by more than
     bedrock_costs_bill_price_tolerance_pct, so the catalog needs a new effective-dated row. Cache
     writes with another TTL than bedrock_costs_cache_write_ttl are left out (the catalog rate chosen
     is that TTL's). -#}
@@ -12,8 +12,8 @@ bill_lines as (
     select * from {{ ref('int_bill_lines_resolved') }}
 ),
 
-prices as (
-    select * from {{ ref('int_model_prices') }}
+catalog_rates as (
+    select * from {{ ref('int_bill_catalog_rates') }}
 ),
 
 bill_rates as (
@@ -37,54 +37,20 @@ bill_rates as (
     having sum(bill_lines.billed_tokens) > 0
 ),
 
-catalog as (
-    select
-        bill_rates.usage_date,
-        bill_rates.model_id,
-        bill_rates.price_scope,
-        bill_rates.aws_region,
-        bill_rates.token_type,
-        bill_rates.context_tier,
-        max(
-            case
-                when prices.price_scope in ('in_region', 'global')
-                    then {{ bedrock_costs.bill_token_rate('bill_rates.token_type', 'prices') }}
-            end
-        ) as catalog_usd_per_mtok,
-        max(
-            case
-                when prices.price_scope = 'geo'
-                    then {{ bedrock_costs.bill_token_rate('bill_rates.token_type', 'prices') }}
-            end
-        ) as catalog_geo_usd_per_mtok
-    from bill_rates
-    inner join prices
-        on bill_rates.model_id = prices.model_id
-        and bill_rates.aws_region = prices.aws_region
-        and bill_rates.context_tier = prices.context_tier
-        and (
-            (bill_rates.price_scope = 'global' and prices.price_scope = 'global')
-            or (bill_rates.price_scope = 'regional' and prices.price_scope in ('in_region', 'geo'))
-        )
-        and prices.effective_from <= cast(bill_rates.usage_date as timestamp)
-        and (prices.effective_to is null or cast(bill_rates.usage_date as timestamp) < prices.effective_to)
-    group by 1, 2, 3, 4, 5, 6
-),
-
 compared as (
     select
         bill_rates.*,
-        bill_rates.billed_cost_usd * 1e6 / bill_rates.bill_tokens as billed_usd_per_mtok,
-        catalog.catalog_usd_per_mtok,
-        catalog.catalog_geo_usd_per_mtok
+        {{ bedrock_costs.usd_per_mtok('bill_rates.billed_cost_usd', 'bill_rates.bill_tokens') }} as billed_usd_per_mtok,
+        catalog_rates.catalog_usd_per_mtok,
+        catalog_rates.catalog_geo_usd_per_mtok
     from bill_rates
-    left join catalog
-        on bill_rates.usage_date = catalog.usage_date
-        and bill_rates.model_id = catalog.model_id
-        and bill_rates.price_scope = catalog.price_scope
-        and bill_rates.aws_region = catalog.aws_region
-        and bill_rates.token_type = catalog.token_type
-        and bill_rates.context_tier = catalog.context_tier
+    left join catalog_rates
+        on bill_rates.usage_date = catalog_rates.usage_date
+        and bill_rates.model_id = catalog_rates.model_id
+        and bill_rates.price_scope = catalog_rates.price_scope
+        and bill_rates.aws_region = catalog_rates.aws_region
+        and bill_rates.token_type = catalog_rates.token_type
+        and bill_rates.context_tier = catalog_rates.context_tier
 ),
 
 final as (

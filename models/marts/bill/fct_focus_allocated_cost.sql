@@ -20,6 +20,10 @@ coverage as (
     select * from {{ ref('int_bill_coverage') }}
 ),
 
+kinds as (
+    select * from {{ ref('cur_line_kinds') }}
+),
+
 charges as (
     select
         allocated.*,
@@ -59,7 +63,7 @@ final as (
         cast(charges.usage_date as timestamp) as "ChargePeriodStart",
         cast({{ dbt.dateadd('day', 1, 'charges.usage_date') }} as timestamp) as "ChargePeriodEnd",
         cast(charges.consumed_tokens as double) as "ConsumedQuantity",
-        case when charges.consumed_tokens is not null and charges.charge_kind in ('token', 'batch', 'mantle') then 'Tokens' end
+        case when charges.consumed_tokens is not null and kinds.carries_tokens then 'Tokens' end
             as "ConsumedUnit",
         'Standard' as "PricingCategory",
         'AWS' as "ProviderName",
@@ -86,7 +90,10 @@ final as (
         charges.environment as "x_Environment",
         charges.caller_arn as "x_CallerArn"
     from charges
-    cross join coverage
+    inner join coverage
+        on charges.usage_date = coverage.usage_date
+    left join kinds
+        on charges.charge_kind = kinds.line_kind
 )
 
 select * from final

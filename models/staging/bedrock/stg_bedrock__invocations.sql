@@ -1,6 +1,9 @@
 {{ config(materialized='view') }}
 
-{#- One row per invocation: the `record` lines, each request id once. A view, so each call is
+{#- One row per invocation: the `record` lines, each call once. A request delivered more than once
+    (the same call in two files, or twice in one) is kept once, from the latest file. Two lines that
+    share a request id but not their call (another time, model, caller or operation) are two calls:
+    both are kept and flagged (is_shared_request_id), never one dropped. A view, so each call is
     stored once (in stg_bedrock__log_lines); a reader's filter on usage_date reaches every step. -#}
 
 with
@@ -30,20 +33,36 @@ single_copies as (
         and repeated_requests.request_key is null
 ),
 
-ranked_copies as (
-    -- a request delivered more than once: the copy in the latest file wins (any copy of a
-    -- repeat within one file)
+repeated_lines as (
+    -- the lines of the repeated keys, each with a fingerprint of the call it records: its time,
+    -- model, caller, account, region and operation (a re-delivery that corrects a count is the
+    -- same call; another time or model is another call)
     select
         log_lines.*,
-        row_number() over (
-            partition by log_lines.usage_date, log_lines.request_id
-            order by log_lines.log_file desc, log_lines.loaded_at desc
-        ) as copy_rank
+        {{ bedrock_costs.fingerprint(
+            "concat_ws('|', cast(log_lines.invoked_at as varchar), coalesce(log_lines.model_id_raw, ''),
+            coalesce(log_lines.caller_arn, ''), coalesce(log_lines.account_id, ''), coalesce(log_lines.aws_region, ''),
+            coalesce(log_lines.api_operation, ''))"
+        ) }} as call_key
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
     inner join repeated_requests
         on log_lines.usage_date = repeated_requests.usage_date
         and {{ bedrock_costs.fingerprint('log_lines.request_id') }} = repeated_requests.request_key
     where log_lines.line_status = 'record'
+),
+
+ranked_copies as (
+    -- the copy in the latest file wins (any copy of a repeat within one file)
+    select
+        repeated_lines.*,
+        row_number() over (
+            partition by repeated_lines.usage_date, repeated_lines.request_id, repeated_lines.call_key
+            order by repeated_lines.log_file desc, repeated_lines.loaded_at desc
+        ) as copy_rank,
+        min(repeated_lines.call_key) over (partition by repeated_lines.usage_date, repeated_lines.request_id)
+        <> max(repeated_lines.call_key) over (partition by repeated_lines.usage_date, repeated_lines.request_id)
+            as is_shared_request_id
+    from repeated_lines
 ),
 
 latest_copies as (
@@ -70,7 +89,8 @@ final as (
         request_metadata,
         schema_version,
         log_file,
-        loaded_at
+        loaded_at,
+        false as is_shared_request_id
     from single_copies
     union all
     select
@@ -91,7 +111,8 @@ final as (
         request_metadata,
         schema_version,
         log_file,
-        loaded_at
+        loaded_at,
+        is_shared_request_id
     from latest_copies
 )
 

@@ -8,68 +8,78 @@
     )
 }}
 
-{#- Every line of every log file, parsed once, each file read once. An incremental run lists the
-    lookback window's day folders and reads only the files not stored yet, or stored with another
-    size (a file cut short and then restored, or rewritten): its lines are appended, and the post
-    hook deletes the earlier version's lines. -#}
-{%- set since_date = bedrock_costs.lookback_start_date('log_date') %}
+{#- Every line of every log file, parsed once, each file read once (the read, per engine, is the
+    macro invocation_log_records). Each line is a `record`, `malformed` or `skipped`, and
+    line_problem says what is wrong with it, if anything. -#}
 
 with
 
 log_records as (
-    {{ bedrock_costs.invocation_log_records(since_date, stored_lines=(this if since_date else none)) }}
+    {{ bedrock_costs.invocation_log_records() }}
 ),
 
 cast_lines as (
     select
-        log_file,
-        file_size,
-        log_hour,
-        schema_type,
-        schema_version,
-        request_id,
+        *,
         {{ bedrock_costs.parse_iso8601_utc('event_timestamp') }} as invoked_at,
-        event_timestamp,
-        account_id,
-        aws_region,
-        inference_region,
-        api_operation,
-        model_id_raw,
-        identity_arn as caller_arn,
-        input_token_count,
-        output_token_count,
-        cache_read_input_token_count,
-        cache_write_input_token_count,
-        try_cast(input_token_count as bigint) as input_tokens,
-        try_cast(output_token_count as bigint) as output_tokens,
-        try_cast(cache_read_input_token_count as bigint) as cache_read_input_tokens,
-        try_cast(cache_write_input_token_count as bigint) as cache_write_input_tokens,
-        error_code,
-        request_metadata
+        cast(
+            replace(substr(log_hour, 1, 10), '/', '-') || ' ' || substr(log_hour, 12, 2) || ':00:00' as timestamp
+        ) as folder_hour_at,
+        {{ bedrock_costs.integer_text('input_token_count') }} as input_tokens,
+        {{ bedrock_costs.integer_text('output_token_count') }} as output_tokens,
+        {{ bedrock_costs.integer_text('cache_read_input_token_count') }} as cache_read_input_tokens,
+        {{ bedrock_costs.integer_text('cache_write_input_token_count') }} as cache_write_input_tokens,
+        -- an invocation record: its schemaType says so, or it has no (or a miscased) one but every
+        -- field that makes a record
+        schema_type = 'ModelInvocationLog'
+        or (
+            lower(coalesce(schema_type, 'modelinvocationlog')) = 'modelinvocationlog'
+            and request_id is not null and model_id_raw is not null and event_timestamp is not null
+        ) as is_invocation
     from log_records
+),
+
+problems as (
+    select
+        *,
+        case
+            -- nothing of a log record could be read: truncated or invalid JSON (or an empty object)
+            when schema_type is null and request_id is null and event_timestamp is null then 'invalid_json'
+            when not is_invocation then null
+            when trim(coalesce(request_id, '')) = '' then 'no_request_id'
+            when invoked_at is null then 'bad_timestamp'
+            when
+                invoked_at < {{ dbt.dateadd('hour', -var('bedrock_costs_timestamp_tolerance_hours'), 'folder_hour_at') }}
+                or invoked_at >= {{ dbt.dateadd('hour', var('bedrock_costs_timestamp_tolerance_hours') + 1, 'folder_hour_at') }}
+                then 'timestamp_far_from_folder'
+            when
+                (input_token_count is not null and input_tokens is null)
+                or (output_token_count is not null and output_tokens is null)
+                or (cache_read_input_token_count is not null and cache_read_input_tokens is null)
+                or (cache_write_input_token_count is not null and cache_write_input_tokens is null)
+                then 'bad_token_count'
+            when
+                input_tokens < 0 or output_tokens < 0 or cache_read_input_tokens < 0 or cache_write_input_tokens < 0
+                then 'negative_token_count'
+            -- a record that counts, with something to name
+            when schema_type is null then 'schema_type_missing'
+            when schema_type <> 'ModelInvocationLog' then 'schema_type_miscased'
+            when identity_arn is null or trim(identity_arn) = '' then 'no_identity'
+        end as line_problem
+    from cast_lines
 ),
 
 classified as (
     select
         *,
         case
-            -- nothing of a log record could be read: truncated or invalid JSON (or an empty object)
-            when schema_type is null and request_id is null and event_timestamp is null then 'malformed'
-            when coalesce(schema_type, '') <> 'ModelInvocationLog' then 'skipped'
-            -- a log record whose key fields are missing or of the wrong type
-            when
-                request_id is null
-                or invoked_at is null
-                or (input_token_count is not null and input_tokens is null)
-                or (output_token_count is not null and output_tokens is null)
-                or (cache_read_input_token_count is not null and cache_read_input_tokens is null)
-                or (cache_write_input_token_count is not null and cache_write_input_tokens is null)
-                or input_tokens < 0 or output_tokens < 0
-                or cache_read_input_tokens < 0 or cache_write_input_tokens < 0
-                then 'malformed'
+            when line_problem = 'invalid_json' then 'malformed'
+            when not is_invocation then 'skipped'
+            when line_problem in ('schema_type_missing', 'schema_type_miscased', 'no_identity') then 'record'
+            when line_problem is not null then 'malformed'
             else 'record'
         end as line_status
-    from cast_lines
+    from problems
 ),
 
 final as (
@@ -77,17 +87,19 @@ final as (
         log_file,
         file_size,
         line_status,
+        line_problem,
         schema_version,
         -- '' when the line has none
         coalesce(request_id, '') as request_id,
         invoked_at,
-        cast(invoked_at as date) as usage_date,
+        -- a malformed line has no usage date: it is in no day's cost
+        case when line_status <> 'malformed' then cast(invoked_at as date) end as usage_date,
         account_id,
         aws_region,
         inference_region,
         api_operation,
         model_id_raw,
-        caller_arn,
+        nullif(trim(identity_arn), '') as caller_arn,
         coalesce(input_tokens, 0) as input_tokens,
         coalesce(output_tokens, 0) as output_tokens,
         coalesce(cache_read_input_tokens, 0) as cache_read_input_tokens,
@@ -95,11 +107,9 @@ final as (
         error_code,
         request_metadata,
         cast({{ bedrock_costs.sql_string(bedrock_costs.log_root()) }} as varchar) as log_root,
-        -- this run's stamp: later models process only the lines loaded after their own newest
-        {{ bedrock_costs.iceberg_timestamp("'" ~ bedrock_costs.run_stamp() ~ "'") }} as loaded_at,
-        cast(
-            substr(log_hour, 1, 4) || '-' || substr(log_hour, 6, 2) || '-' || substr(log_hour, 9, 2) as date
-        ) as log_date
+        -- this load's stamp: later models process only the lines loaded after their own newest
+        {{ bedrock_costs.iceberg_timestamp('loaded_at') }} as loaded_at,
+        cast(folder_hour_at as date) as log_date
     from classified
 )
 

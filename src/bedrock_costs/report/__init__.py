@@ -1,18 +1,19 @@
 """Write the HTML cost report (`make report`): one self-contained file, charts as inline SVG.
 
-    bedrock-costs report [--database PATH] [--out reports/cost_report.html]
-                         [--days 30] [--top 10] [--screenshot reports/cost_report.png]
+    bedrock-costs report [--target local|trino|athena] [--database PATH] [--out reports/cost_report.html]
+                         [--days N] [--top 10] [--screenshot reports/cost_report.png]
 
-Reads the marts only, over the last --days days of data, and compares them with the previous period
-of the same length. Every section states its window; the FinOps marts that price a fixed window (or
-a month) say so. The FinOps sections appear when their marts exist in the database; with a CUR 2.0
-export, so do the bill marts and a "Bill versus estimate" section per billing period in the window
-(docs/bill.md). No JavaScript
-library, no CDN, no font or image from the network: the file opens offline. The database is the one
-`make run` built (bedrock-costs summary --which-database) unless --database says otherwise.
+The report covers the last --days days of data and compares them with the period of the same length
+before. By default the window fits the data: the last 30 days when there are 60 or more, else half of
+it in whole weeks (7 days of a 14-day sample), so there is always a previous period to compare with.
+--days 0 takes all of it. Every section states its window; the FinOps sections, which price a fixed
+window or a month, say so. They appear when their marts exist, and so, with a CUR 2.0 export, does a
+"Bill versus estimate" section per billing period in the window (docs/bill.md).
 
-``data`` reads the marts into dataclasses, ``render`` draws the page from them, and ``chromium``
-takes the screenshot; this module ties them to the command line.
+It reads the dbt target: the DuckDB file `make run` built (see `bedrock-costs summary --which-database`)
+unless --database or --target (or $DBT_TARGET) names another, such as the trino or athena target of
+profiles.yml. The file needs no network to open (no JavaScript library, no CDN, no web font) and
+reads well from a phone (390 px) to a wide screen (1920 px).
 """
 
 from __future__ import annotations
@@ -20,35 +21,46 @@ from __future__ import annotations
 import argparse
 import subprocess
 from pathlib import Path
+from typing import Any
 
-import duckdb
-
-from bedrock_costs.cli import command_parser, run_guarded
-from bedrock_costs.errors import SetupError
-from bedrock_costs.report.chromium import chromium_binary, rendered_dom, screenshot
+from bedrock_costs.cli import command_parser, run_guarded, target_arguments
+from bedrock_costs.errors import InputError, SetupError
+from bedrock_costs.figures import data_window, fitting_days
+from bedrock_costs.report.chromium import Layout, chromium_binary, lay_out, rendered_dom, screenshot, screenshot_at
 from bedrock_costs.report.data import OPTIONAL_MARTS, ReportData, load
 from bedrock_costs.report.render import count, days_text, empty_page, pct, render_page, signed_pct
 from bedrock_costs.results import progress
-from bedrock_costs.summary import default_database
 from bedrock_costs.tables import money, table
+from bedrock_costs.warehouse import open_warehouse, reader
 
 __all__ = [
     "OPTIONAL_MARTS",
+    "Layout",
     "chromium_binary",
+    "default_days",
+    "lay_out",
     "main",
     "money",
     "overview",
     "rendered_dom",
     "screenshot",
+    "screenshot_at",
     "table",
     "write_report",
 ]
 
 
-def write_report(con: duckdb.DuckDBPyConnection, out: Path, days: int | None = 30, top: int = 10) -> ReportData | None:
-    """Read the marts and write the page to ``out``; the data it shows, or None when the marts are empty."""
+def default_days(source: Any) -> int | None:
+    """The window the report takes when --days is not given: fitted to the data (figures.fitting_days)."""
+    data = data_window(reader(source))
+    return fitting_days(data) if data else None
+
+
+def write_report(source: Any, out: Path, days: int | None = 30, top: int = 10) -> ReportData | None:
+    """Read the figures and write the page to ``out``; the data it shows, or None when the marts are
+    empty. ``source``: a Warehouse, or an open DuckDB connection; ``days`` None or 0: all the data."""
     progress("reading the marts")
-    data = load(con, days, top)
+    data = load(source, days, top)
     progress("drawing the charts")
     page = render_page(data) if data else empty_page()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +78,7 @@ def overview(data: ReportData, out: Path) -> str:
         [f"change vs the previous {previous.days} days", change],
         ["requests", count(h.request_count)],
         ["cost per 1M tokens", money(h.priced_cost_usd / h.total_tokens * 1e6 if h.total_tokens else None)],
-        ["cached token share", pct(h.cached_token_share, 1)],
+        ["cached share of input tokens", pct(h.cached_token_share, 1)],
         ["unattributed spend", money(h.unattributed_cost_usd)],
         ["unpriced requests", count(h.unpriced_request_count)],
         ["optional sections", ", ".join(m.section for m in data.optional) or "none (no FinOps marts yet)"],
@@ -79,26 +91,22 @@ def overview(data: ReportData, out: Path) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = command_parser("report", __doc__, with_common=False)
-    parser.add_argument("--database", type=Path, default=None,
-                        help="the DuckDB file (default: the one `make run` builds; see bedrock-costs summary)")
+    target_arguments(parser)
     parser.add_argument("--out", type=Path, default=Path("reports/cost_report.html"),
                         help="the HTML file to write (default reports/cost_report.html)")
-    parser.add_argument("--days", type=int, default=30, help="last N days of data (default 30; 0 for all)")
+    parser.add_argument("--days", type=int, default=None,
+                        help="the last N days of data (default: fitted to the data, see above; 0 for all of it)")
     parser.add_argument("--top", type=int, default=10, help="callers to chart (default 10)")
     parser.add_argument("--screenshot", type=Path, help="also save a PNG of the report, with headless Chromium")
-    args = parser.parse_args(argv)
-    args.database = args.database or default_database()
-    return args
+    return parser.parse_args(argv)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.database.exists():
-        raise SetupError("NoDatabase", f"{args.database} does not exist; run `make run` first")
-    try:
-        with duckdb.connect(str(args.database), read_only=True) as con:
-            data = write_report(con, args.out, args.days or None, args.top)
-    except duckdb.CatalogException as error:
-        raise SetupError("MissingMart", f"{error.args[0].splitlines()[0]}; run `dbt build` first") from error
+    with open_warehouse(args.target, args.database, args.profiles_dir) as warehouse:
+        if (args.days is not None and args.days < 0) or args.top < 1:
+            raise InputError("--days takes 0 (all the data) or more, --top 1 or more")
+        days = default_days(warehouse) if args.days is None else args.days
+        data = write_report(warehouse, args.out, days, args.top)
     if data is None:
         print(f"Wrote {args.out}: the marts are empty.")
         return 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bedrock_costs.figures import cached_share
 from bedrock_costs.report.data import (
     ROUTES,
     AppCache,
@@ -22,18 +23,32 @@ from bedrock_costs.report.data import (
     OptionalMart,
     Period,
     ReportData,
+    RoleCost,
     TeamCost,
 )
-from bedrock_costs.summary import BILL_MARTS, BillCause, BillPeriod, BillStep, plain_money, role_name, shortlist
+from bedrock_costs.summary import BILL_MARTS, BillCause, BillPeriod, BillStep, plain_money, shortlist
 from bedrock_costs.tables import money
 
 # Column formats that the name's suffix does not tell (format_cell reads the suffix otherwise).
-COLUMN_FORMATS = {"spend_ratio": "times", "reads_per_write_token": "times", "cache_hit_ratio": "share",
-                  "pct_of_budget": "percent", "forecast_pct_of_budget": "percent"}
+COLUMN_FORMATS = {"spend_ratio": "times", "reads_per_write_token": "times", "cached_input_share": "share",
+                  "pct_of_budget": "percent", "forecast_pct_of_budget": "percent", "saving_pct": "percent"}
+# Headers as a person reads them, for the columns the FinOps sections show (the export keeps the names).
+COLUMN_LABELS = {
+    "app": "app", "monthly_budget_usd": "budget", "mtd_cost_usd": "spent this month", "pct_of_budget": "% of budget",
+    "trailing_7d_forecast_usd": "7-day forecast", "forecast_pct_of_budget": "forecast, % of budget",
+    "projected_exceed_date": "passes its budget on", "budget_status": "status", "started_at": "started (UTC)",
+    "anomaly_type": "anomaly", "dimension": "of", "entity_name": "who", "model_id": "model", "hour_count": "hours",
+    "cost_usd": "cost", "expected_cost_usd": "usual cost", "spend_ratio": "times usual", "description": "what happened",
+    "cached_input_share": "cached share", "reads_per_write_token": "reads per write",
+    "cache_read_savings_usd": "saved by reads", "cache_write_premium_usd": "write premium",
+    "net_cache_savings_usd": "net saving", "cache_status": "verdict",
+}
 BUDGET_STATUS_COLORS = {"on_track": "#59a14f", "forecast_over_budget": "#edc948", "over_threshold": "#f28e2b",
                         "over_budget": "#e15759", "no_budget": "#c7c7c7"}
 
+# Apps have the categorical palette; models one family of blues, so a colour never means both.
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f"]
+MODEL_PALETTE = ["#1d3557", "#2b4c7e", "#3a6ea5", "#5588bb", "#6f9fca", "#8fb4d6", "#adc8e2", "#c9dbee"]
 UNATTRIBUTED_COLOR = "#6f6f6f"
 OTHER_COLOR = "#c7c7c7"
 ROUTE_COLORS = {"profile": "#4e79a7", "unmapped_profile": "#edc948", "direct": "#e15759"}
@@ -92,7 +107,9 @@ def signed_pct(value: float | None) -> str:
 
 
 def signed_money(value: float) -> str:
-    return ("-" if value < 0 else "+") + money(abs(value))
+    """+$1.50, -$5.00; $0.00 when it rounds to nothing (never -$0.00)."""
+    cents = round(value, 2)
+    return money(0.0) if cents == 0 else ("-" if cents < 0 else "+") + money(abs(cents))
 
 
 def days_text(p: Period) -> str:
@@ -279,7 +296,7 @@ def caller_label(row: CallerCost, names: Sequence[str | None]) -> str:
     the account too when two callers share a name."""
     name = row.caller_name or row.caller_arn or "(unknown)"
     account = f" ({row.account_id})" if names.count(row.caller_name) > 1 else ""
-    return f"{name} · {role_name(row.caller_role, row.caller_type)}{account}"
+    return f"{name} · {row.caller_role_name}{account}"
 
 
 def caller_rows(callers: Sequence[CallerCost]) -> list[BarRow]:
@@ -311,6 +328,45 @@ def caller_chart(chart: str, callers: Sequence[CallerCost], aria: str, **data: A
     return bar_rows_chart(chart, rows, aria, label_width=min(470, max(120, int(longest * 7.2) + 16)), **data)
 
 
+ROLES_SHOWN, SESSIONS_SHOWN = 10, 4
+
+
+def role_table(roles: Sequence[RoleCost]) -> str:
+    """Callers grouped by role (an ECS service's tasks, an SSO permission set's users): the role's total
+    on its own row, its biggest sessions beneath it."""
+    names = [r.role_name for r in roles]
+    body = []
+    for role in roles[:ROLES_SHOWN]:
+        name = role.role_name + (f" ({role.account_id})" if names.count(role.role_name) > 1 else "")
+        direct = role.direct_cost_usd / role.cost_usd if role.cost_usd else 0.0
+        kind = "session" if role.callers[0].caller_role else "caller"
+        body.append(
+            f'<tr class="role" data-role="{esc(role.role_name)}" data-account-id="{esc(role.account_id or "")}" '
+            f'data-cost-usd="{number(role.cost_usd)}" data-callers="{len(role.callers)}">'
+            f"<td><b>{esc(name)}</b></td><td>{len(role.callers)} {kind}{'s' if len(role.callers) != 1 else ''}</td>"
+            f'<td class="prose">{esc(shortlist(role.apps, 3))}</td><td class="num">{count(role.request_count)}</td>'
+            f'<td class="num"><b>{esc(money(role.cost_usd))}</b></td><td class="num">{pct(direct)}</td></tr>')
+        for caller in role.callers[:SESSIONS_SHOWN]:
+            body.append(
+                f'<tr class="session" data-caller-arn="{esc(caller.caller_arn)}" '
+                f'data-cost-usd="{number(caller.cost_usd)}"><td class="indent">'
+                f'{esc(caller.caller_name or caller.caller_arn)}</td><td></td><td class="prose">'
+                f'{esc(shortlist(caller.apps, 3))}</td><td class="num">{count(caller.request_count)}</td>'
+                f'<td class="num">{esc(money(caller.cost_usd))}</td><td></td></tr>')
+        if len(role.callers) > SESSIONS_SHOWN:
+            rest = role.callers[SESSIONS_SHOWN:]
+            body.append(f'<tr class="session more"><td class="indent">+{len(rest)} more</td><td></td><td></td>'
+                        f'<td class="num">{count(sum(c.request_count for c in rest))}</td>'
+                        f'<td class="num">{esc(money(sum(c.cost_usd for c in rest)))}</td><td></td></tr>')
+    more = (f'<p class="muted">{len(roles) - ROLES_SHOWN} more roles in <code>bedrock-costs export --section roles'
+            "</code>.</p>" if len(roles) > ROLES_SHOWN else "")
+    head = "".join(f'<th class="{k}">{esc(h)}</th>' for h, k in (
+        ("role, then its biggest sessions", ""), ("callers", ""), ("apps", ""), ("requests", "num"), ("cost", "num"),
+        ("direct", "num")))
+    return (f'<div class="table-wrap"><table class="data roles"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>{more}")
+
+
 def route_legend(rows: Sequence[CallerCost]) -> str:
     """The routes the rows use; 'via app profile' and 'direct' always, as the chart contrasts them."""
     used = {r for r in ROUTE_COLORS if any(c.route_cost_usd(r) for c in rows)}
@@ -323,7 +379,7 @@ def model_rows(models: Sequence[ModelCost], total: float) -> list[BarRow]:
     rows = []
     for i, m in enumerate(models):
         share = m.cost_usd / total if total else 0.0
-        color = PALETTE[i % len(PALETTE)] if m.model_id else UNATTRIBUTED_COLOR
+        color = MODEL_PALETTE[i % len(MODEL_PALETTE)] if m.model_id else UNATTRIBUTED_COLOR
         rows.append(BarRow(
             short_model(m.model_id), [Segment("cost", float(m.cost_usd), color, money(m.cost_usd))],
             f"{money(m.cost_usd)} · {share:.1%}",
@@ -373,9 +429,9 @@ def app_team_table(rows: Sequence[AppTeamCost], total: float) -> str:
     return html_table(
         ["app", "team", "attribution_source", "request_count", "cost_usd", "previous_cost_usd", "change_usd",
          "change_pct", "cost_share"],
-        [[r.app, r.team, r.attribution_source, r.request_count, r.cost_usd, r.previous_cost_usd,
-          None if r.previous_cost_usd is None else r.cost_usd - r.previous_cost_usd, change_text(r),
-          r.cost_usd / total if total else None] for r in rows], "data",
+        [[r.app, r.team, r.attribution_source, r.request_count, "unpriced" if r.cost_usd is None else r.cost_usd,
+          r.previous_cost_usd, None if r.previous_cost_usd is None else (r.cost_usd or 0) - r.previous_cost_usd,
+          change_text(r), (r.cost_usd or 0) / total if total else None] for r in rows], "data",
         headers=["app", "team", "attributed by", "requests", "cost", "previous", "change", "change %", "share"])
 
 
@@ -383,7 +439,7 @@ def change_text(row: AppTeamCost | TeamCost) -> str:
     if row.previous_cost_usd is None:
         return "n/a"
     if row.previous_cost_usd == 0:
-        return "new" if row.cost_usd else ""
+        return "new" if row.cost_usd or row.request_count else ""
     return signed_pct(row.change)
 
 
@@ -561,8 +617,9 @@ def format_cell(column: str, value: Any) -> tuple[str, bool]:
 def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "",
                headers: Sequence[str] | None = None) -> str:
     """A table whose cells are formatted by their column's name (see format_cell)."""
+    labels = headers or [COLUMN_LABELS.get(c, c.replace("_", " ")) for c in columns]
     head = "".join(f'<th class="{"num" if c.endswith(NUMERIC_SUFFIXES) or c in COLUMN_FORMATS else ""}">'
-                   f'{esc(h.replace("_", " "))}</th>' for c, h in zip(columns, headers or columns, strict=True))
+                   f'{esc(h)}</th>' for c, h in zip(columns, labels, strict=True))
     body = []
     for row in rows:
         cells = []
@@ -572,7 +629,8 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str =
             klass = "num" if right else "prose" if column in PROSE_COLUMNS else ""
             cells.append(f'<td class="{klass}">{esc(content)}</td>' if klass else f"<td>{esc(content)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (f'<div class="table-wrap"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 NUMERIC_SUFFIXES = ("_usd", "_count", "_tokens", "_share", "_ratio", "_pct")
@@ -613,11 +671,62 @@ def budget_chart(mart: OptionalMart) -> str:
                              scale_max=scale, reference=(1.0, "budget")))
 
 
+SAVINGS_SHOWN = 10
+SPEND = ("app", "team", "model_id", "price_scope", "geography")  # the spend the options of a savings row replace
+
+
+def option_name(row: dict[str, Any]) -> str:
+    """global routing, or the substitute model's short name."""
+    if row["alternative_kind"] == "global_routing":
+        return "global routing"
+    return f"switch to {short_model(row['alternative_model_id'])}"
+
+
+def savings_table(mart: OptionalMart) -> str:
+    """One row per spend (an app's tokens on one model, scope and geography) with its biggest saving;
+    its other options beside it, as alternatives; the total counts one option per spend."""
+    spends: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in mart.rows:
+        spends.setdefault(tuple(row[k] for k in SPEND), []).append(row)
+    options = sorted((sorted(rows, key=lambda r: r["option_rank"]) for rows in spends.values()),
+                     key=lambda rows: (-(rows[0]["saving_usd"] or 0), rows[0]["app"]))
+    rows = [[o[0]["app"], short_model(o[0]["model_id"]), o[0]["price_scope"], o[0]["current_list_cost_usd"],
+             option_name(o[0]), o[0]["alternative_cost_usd"], o[0]["saving_usd"], o[0]["saving_pct"],
+             "; ".join(f"{option_name(r)} saves {money(r['saving_usd'])}" for r in o[1:]) or "none"]
+            for o in options[:SAVINGS_SHOWN]]
+    best = sum(o[0]["saving_usd"] or 0 for o in options)
+    spent = sum(o[0]["current_list_cost_usd"] or 0 for o in options)
+    note = (f'<p class="savings-total" data-best-saving-usd="{number(best)}" data-spends="{len(options)}">'
+            f"Taking the biggest saving of each of the {len(options)} spends saves up to <b>{esc(money(best))}</b> "
+            f"of {esc(money(spent))} at list price. The options in one row exclude each other: never add them up."
+            + (f" The {SAVINGS_SHOWN} biggest are shown." if len(options) > SAVINGS_SHOWN else "") + "</p>")
+    return note + html_table(
+        ["app", "model_id", "price_scope", "current_list_cost_usd", "best_option", "alternative_cost_usd",
+         "saving_usd", "saving_pct", "alternative_note"], rows, "data savings",
+        headers=["app", "model", "routing", "now, at list price", "biggest saving", "would cost", "saving",
+                 "saving %", "or instead (alternatives, not additions)"])
+
+
+def cache_economics_table(mart: OptionalMart) -> str:
+    """The mart's verdict per app, with the report's one cache measure (cached share: cache reads over
+    every input token, figures.cached_share)."""
+    columns = ["app", "cached_input_share", "reads_per_write_token", "cache_read_savings_usd",
+               "cache_write_premium_usd", "net_cache_savings_usd", "cache_status"]
+    rows = [[r["app"], cached_share(r["cache_read_input_tokens"], r["total_input_tokens"]),
+             r["reads_per_write_token"], r["cache_read_savings_usd"], r["cache_write_premium_usd"],
+             r["net_cache_savings_usd"], r["cache_status"]] for r in mart.rows]
+    return html_table(columns, rows, "data")
+
+
 def optional_section(mart: OptionalMart, period: Period, data_first: dt.date | None = None) -> str:
     spec = mart.spec
-    intro = f'<p class="muted">{esc(spec.blurb)} From <code>{esc(mart.name)}</code>.</p>'
+    intro = f'<p class="muted">{esc(spec.blurb)} From <code>{esc(spec.relation)}</code>.</p>'
     if not mart.rows:
         body = f'<p class="muted">No rows in {esc(mart.name)} for this window.</p>'
+    elif spec.section == "savings":
+        body = savings_table(mart)
+    elif spec.section == "cache-economics":
+        body = cache_economics_table(mart)
     else:
         chart = budget_chart(mart) if spec.section == "budgets" else ""
         body = chart + html_table(mart.shown, [[r[c] for c in mart.shown] for r in mart.rows], "data")
@@ -653,22 +762,23 @@ def section(name: str, title: str, window: Period | None, body: str, why: str = 
 CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { margin: 0; background: #f4f5f7; color: #1f2328;
+body { margin: 0; background: #f4f5f7; color: #1f2328; overflow-wrap: break-word;
        font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Liberation Sans", sans-serif; }
 main { max-width: 1280px; margin: 0 auto; padding: 24px; }
 header h1 { font-size: 24px; margin: 0 0 2px; }
 .muted { color: #59636e; margin: 0 0 10px; }
-.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 16px 0; }
-.card { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 12px 14px; }
+code { overflow-wrap: anywhere; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 240px), 1fr)); gap: 12px; margin: 16px 0; }
+.card { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 12px 14px; min-width: 0; }
 .card .k { color: #59636e; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .v { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .card .s { color: #59636e; font-size: 12px; }
 .card.warn { border-color: #d4a72c; background: #fff8e5; }
-section { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 16px 18px; margin: 0 0 16px; }
+section { background: #fff; border: 1px solid #d8dee4; border-radius: 8px; padding: 16px 18px; margin: 0 0 16px; min-width: 0; }
 section h2 { font-size: 17px; margin: 0 0 2px; }
-.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 540px), 1fr)); gap: 16px; }
 .grid2 section { margin: 0 0 16px; }
-svg.chart { display: block; width: 100%; height: auto; overflow: visible; }
+svg.chart { display: block; width: 100%; max-width: 100%; height: auto; overflow: visible; }
 svg text { font-family: inherit; fill: #1f2328; }
 svg .tick { font-size: 12px; fill: #59636e; font-variant-numeric: tabular-nums; }
 svg .value { font-size: 12.5px; font-weight: 600; font-variant-numeric: tabular-nums; }
@@ -681,17 +791,29 @@ svg .projection { opacity: .35; }
 svg .connector { stroke: #8c959f; stroke-dasharray: 3 3; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; font-size: 13px; }
 .legend .key i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-table.data { border-collapse: collapse; width: 100%; margin-top: 10px; font-size: 13px; }
-table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid #eaeef2; text-align: left; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin-top: 10px; }
+table.data { border-collapse: collapse; width: 100%; font-size: 13px; }
+table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid #eaeef2; text-align: left; vertical-align: top; }
 table.data td { white-space: nowrap; }
-table.data td.prose { white-space: normal; min-width: 280px; }
+table.data td.prose { white-space: normal; min-width: 14em; }
 table.data th { color: #59636e; font-weight: 600; }
 table.data th.num { text-align: right; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.roles tr.role td { border-top: 1px solid #d8dee4; }
+table.roles td.indent { padding-left: 24px; color: #59636e; }
 p.window { margin: 0 0 4px; font-size: 13px; }
 p.window .why { color: #59636e; font-weight: normal; }
 .alert { background: #fff8e5; border: 1px solid #d4a72c; border-radius: 8px; padding: 10px 14px; margin: 0 0 16px; }
 footer { color: #59636e; font-size: 12px; }
+@media (max-width: 720px) {
+  main { padding: 12px; }
+  header h1 { font-size: 20px; }
+  section { padding: 12px; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
+  .card { padding: 10px; }
+  .card .v { font-size: 20px; }
+  table.data td.prose { min-width: 10em; }
+}
 """  # noqa: E501 (one CSS rule a line)
 
 # Not needed to read the report: it records what the browser actually laid out (each chart's size and
@@ -708,6 +830,20 @@ RENDER_CHECK = """
     svg.setAttribute('data-rendered-marks', drawn);
   });
   document.body.setAttribute('data-charts-rendered', charts.length);
+  // the page's width as laid out: wider than the window means a reader scrolls sideways
+  var root = document.documentElement;
+  document.body.setAttribute('data-scroll-width', root.scrollWidth);
+  document.body.setAttribute('data-client-width', root.clientWidth);
+  // what is wider than its box: a card or section spills; a table-wrap scrolls inside its section
+  var wider = [];
+  document.querySelectorAll('section, .card, .table-wrap').forEach(function (e) {
+    if (e.scrollWidth > e.clientWidth + 1) {
+      var owner = e.closest('section');
+      wider.push((e.classList.contains('table-wrap') ? 'table-wrap' : e.tagName.toLowerCase()) + ':' +
+                 (owner ? owner.getAttribute('data-section') : e.getAttribute('data-metric')));
+    }
+  });
+  document.body.setAttribute('data-wider-than-box', wider.join(' '));
 })();
 """  # noqa: E501 (one statement a line)
 
@@ -742,7 +878,7 @@ def cards(h: Headline, compared: Comparison) -> str:
              metric="total_tokens"),
         card("Cost per 1M tokens", money(per_m), "all token kinds, blended", metric="cost_per_1m_tokens"),
         card("Cost per request", money(per_req), "failed requests included", metric="cost_per_request"),
-        card("Cached token share", pct(h.cached_token_share, 1), "of input tokens read from the prompt cache",
+        card("Cached share", pct(h.cached_token_share, 1), "of all input tokens read from the prompt cache",
              metric="cached_token_share"),
         card("Unattributed spend", money(h.unattributed_cost_usd),
              f"{unattributed_share:.1%} of spend: no profile, no trusted gateway named an app",
@@ -785,7 +921,7 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
         '<p class="muted">Stacked per UTC day; the total is printed above each bar. '
         "<b>unattributed</b> is spend that no mapped application profile and no trusted gateway's "
         f"requestMetadata assigns to an app.</p>{stacked_daily_chart(data.daily)}"))
-    app_total = sum(r.cost_usd for r in data.app_teams)
+    app_total = sum(r.cost_usd or 0 for r in data.app_teams)
     sections.append(section(
         "apps", "Cost by app and team", p,
         '<p class="muted">Each app, its team and how the app was attributed: <b>profile</b> (a mapped '
@@ -805,27 +941,30 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
                          total_cost_usd=number(team_total))
         + team_table(data.teams, team_total)))
     sections.append(section(
-        "callers", f"Top {len(data.callers)} callers", p,
-        '<p class="muted">IAM identities by cost, each with its role, split by how they called: through an '
-        "application inference profile, or directly with a model id. Hover for the apps their spend went to.</p>"
+        "callers", f"Who spends: roles and the top {len(data.callers)} callers", p,
+        '<p class="muted">Each IAM role with its sessions beneath it: the tasks of one service, the users of one '
+        "SSO permission set. <b>direct</b>: the share of the role's spend called directly with a model id.</p>"
+        + role_table(data.roles)
+        + '<p class="muted">The top callers (sessions, users), each with its role, split by how they called: '
+        "through an application inference profile, or directly with a model id. Hover for the apps their spend "
+        "went to.</p>"
         + route_legend(data.callers)
         + caller_chart("top-callers", data.callers, "Top callers, direct versus via profile")))
     model_total = sum(m.cost_usd for m in data.models)
     model_table = html_table(
         ["model_id", "request_count", "cost_usd", "cost_per_1m_tokens_usd", "cached_token_share"],
-        [[m.model_id or "(unmapped profile)", m.request_count, m.cost_usd,
-          m.cost_usd / m.total_tokens * 1e6 if m.total_tokens else None,
-          m.cache_read_input_tokens / m.total_input_tokens if m.total_input_tokens else None]
-         for m in data.models], "data",
-        headers=["model", "requests", "cost", "cost per 1M tokens", "cached token share"])
+        [[m.model_id or "(unmapped profile)", m.request_count, m.cost_usd, m.cost_per_1m_tokens_usd,
+          m.cached_token_share] for m in data.models], "data",
+        headers=["model", "requests", "cost", "cost per 1M tokens", "cached share"])
     sections.append(
         '<div class="grid2">'
         + section("models", "Model mix", p, '<p class="muted">Cost per model and its share of the total.</p>'
                   + bar_rows_chart("model-mix", model_rows(data.models, model_total), "Cost per model", width=600,
                                    total_cost_usd=number(model_total)))
         + section("cache", "Cache share by app", p,
-                  '<p class="muted">Share of input tokens read from the prompt cache (billed at a fraction of the '
-                  f"input rate). Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>"
+                  '<p class="muted">Cached share: input tokens read from the prompt cache (billed at a fraction of '
+                  "the input rate) over every input token - uncached, cache reads and cache writes. The one cache "
+                  f"measure of this report. Overall: <b>{pct(h.cached_token_share, 1)}</b>.</p>"
                   + bar_rows_chart("cache-share", cache_rows(data.cache_by_app), "Cached token share per app",
                                    width=600, scale_max=1.0))
         + "</div>")
@@ -852,8 +991,9 @@ def render_page(data: ReportData, title: str = "Amazon Bedrock cost report") -> 
         f"<header><h1>{esc(title)}</h1><p class=\"muted\">{esc(days_text(p))}, at list price, from the dbt marts."
         " Sections with another window say so under their title.</p></header>"
         f"{cards(h, compared)}{''.join(sections)}"
-        f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by bedrock-costs report from fct_daily_app_cost, "
-        "fct_daily_caller_cost, fct_daily_app_caller_cost" + "".join(f", {esc(m.name)}" for m in data.optional)
+        f"<footer>Generated {data.generated_at:%Y-%m-%d %H:%M} UTC by bedrock-costs report from the reporting models "
+        "over fct_daily_app_cost, fct_daily_caller_cost, fct_daily_app_caller_cost"
+        + "".join(f", {esc(m.name)}" for m in data.optional)
         + "".join(f", {name}" for name in bill_marts_read(data.bill)) + ".</footer>"
         f"</main><script>{RENDER_CHECK}</script></body></html>\n"
     )

@@ -1,0 +1,23 @@
+{{ config(enabled=bedrock_costs.bill_enabled()) }}
+{#- Each billing period's waterfall from the log estimate to the net bill, summed over its accounts:
+    one row per cause and kind, in step order. -#}
+
+with
+
+variance_by_cause as (
+    select * from {{ bedrock_costs.view_ref('fct_bill_variance_by_cause') }}
+),
+
+final as (
+    select
+        billing_period,
+        step_order,
+        cause,
+        kind,
+        sum(amount_usd) as amount_usd,
+        min(description) as description
+    from variance_by_cause
+    group by billing_period, step_order, cause, kind
+)
+
+select * from final
