@@ -32,20 +32,22 @@ help:
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
 	@echo "make clean           remove target/, the sample logs and the DuckDB file"
 
-# Two installs into one .venv. `make run` (and summary, report, sample) installs the runtime alone:
-# `pip install -e .`, dbt on DuckDB and the AWS commands. `make install` (lint, test) adds the
-# warehouses and the development tools ('.[dev]'), and stamps the runtime too.
-# (the pip a venv starts with may be too old to resolve s3fs's pins: upgrade it first)
-$(VENV)/.runtime: pyproject.toml
+# Two installs into one .venv, both with uv (installed there first, with pip, which is upgraded too:
+# the pip a venv starts with cannot resolve s3fs's pins). `make run` (and summary, report, sample,
+# dashboards) installs the runtime alone: `-e .`, dbt on DuckDB and the AWS commands. `make install`
+# (lint, test) adds the warehouses and the development tools ('.[dev]'), and stamps the runtime too.
+UV := $(BIN)/uv
+
+$(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(VENV)/.runtime: pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -e .
 	touch $@
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed: pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.installed profiles.yml
