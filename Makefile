@@ -13,7 +13,7 @@ FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7 --cur
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
+.PHONY: help install runtime dashboards dashboards-bundle run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
 
 help:
 	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
@@ -24,42 +24,59 @@ help:
 	@echo "make trino-up        start a local Trino 476 (hive, iceberg, memory) on 127.0.0.1:18080 (needs Java 24+, Maven)"
 	@echo "make trino-down      stop it"
 	@echo "make report          write reports/cost_report.html (self-contained, opens offline)"
+	@echo "make dashboards      Superset on http://127.0.0.1:8088 with the dashboards over the built marts"
+	@echo "                     (Superset installs once into ~/.cache/bedrock-costs; docs/dashboards.md)"
+	@echo "make dashboards-bundle  the dashboards as a Superset import bundle, for a Superset of your own"
 	@echo "make readme-example  rebuild the bundled sample in target/ and write its summary into README.md"
 	@echo "make bench           benchmark 10M records / 30 days, write docs/benchmarks.md (BENCH_ARGS to change)"
 	@echo "make sample          (re)generate the bundled sample logs into $(SAMPLE_DIR)/"
 	@echo "make clean           remove target/, the sample logs and the DuckDB file"
 
-$(VENV)/.installed: pyproject.toml
+# Two installs into one .venv, both with uv (installed there first, with pip, which is upgraded too:
+# the pip a venv starts with cannot resolve s3fs's pins). `make run` (and summary, report, sample,
+# dashboards) installs the runtime alone: `-e .`, dbt on DuckDB and the AWS commands. `make install`
+# (lint, test) adds the warehouses and the development tools ('.[dev]'), and stamps the runtime too.
+UV := $(BIN)/uv
+
+$(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+$(VENV)/.runtime: pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -e .
 	touch $@
 
+$(VENV)/.installed: pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
 install: $(VENV)/.installed profiles.yml
+
+runtime: $(VENV)/.runtime profiles.yml
 
 profiles.yml: | profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
-$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.installed
+$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.runtime
 	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(SAMPLE_DIR) --quiet
 
-sample: install
+sample: runtime
 	rm -rf $(SAMPLE_DIR)
 	$(MAKE) $(SAMPLE_DIR)/ground_truth/app_daily_cost.csv
 
-build: install
+build: runtime
 	$(DBT) build
 
 # The database: DBT_DUCKDB_PATH, else one per BEDROCK_LOGS_PATH (bedrock_costs_<hash of its absolute
 # path>.duckdb), else bedrock_costs.duckdb; `bedrock-costs summary --which-database` is the one rule.
-summary: install
+summary: runtime
 	@$(BIN)/bedrock-costs summary
 
 # Your logs (BEDROCK_LOGS_PATH) never generate the sample and never share the sample's database.
 # dbt is quiet: errors, and what each failing or warning test found (the on-run-end hook), still print.
 RUN_LOGS = $(or $(BEDROCK_LOGS_PATH),$(SAMPLE_DIR))
 
-run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
+run: runtime $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
 	@case "$(RUN_LOGS)" in s3://*) ;; *) test -d "$(RUN_LOGS)" || { echo "ERROR [NoLogs]: BEDROCK_LOGS_PATH=$(RUN_LOGS) is not a folder (the one that contains AWSLogs/)"; exit 1; } ;; esac
 	@export DBT_DUCKDB_PATH="$$($(BIN)/bedrock-costs summary --which-database)" && \
 	echo "Building $$DBT_DUCKDB_PATH from $(RUN_LOGS) (dbt build --quiet) ..." && \
@@ -69,7 +86,7 @@ run: install $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cos
 	  exit $$(( built ? built : summed )); }
 
 lint: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
-	$(BIN)/ruff check src scripts tests
+	$(BIN)/ruff check src scripts tests examples dashboards
 	$(BIN)/mypy
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(BIN)/sqlfluff lint models macros data-tests
 
@@ -87,14 +104,27 @@ pytest: install chromium
 chromium:
 	@bash scripts/ensure_chromium.sh
 
-report: install
+report: runtime
 	@$(BIN)/bedrock-costs report
+
+# The Superset dashboards (dashboards/superset/) over the database `make run` built: the same rule
+# as summary's (DBT_DUCKDB_PATH, else one per BEDROCK_LOGS_PATH, else bedrock_costs.duckdb).
+DASHBOARDS_PORT ?= 8088
+
+dashboards: runtime
+	@$(BIN)/python dashboards/superset/serve.py --port $(DASHBOARDS_PORT) \
+	    --database "$$($(BIN)/bedrock-costs summary --which-database)"
+
+# For your own Superset: DASHBOARDS_URI=trino://user@host:443/iceberg DASHBOARDS_SCHEMA=bedrock_costs
+dashboards-bundle: runtime
+	@$(BIN)/python dashboards/superset/serve.py --bundle-only target/bedrock_costs_dashboards.zip \
+	    $(if $(DASHBOARDS_URI),--uri "$(DASHBOARDS_URI)") $(if $(DASHBOARDS_SCHEMA),--schema "$(DASHBOARDS_SCHEMA)")
 
 # README.md's example output, from a fresh build of the bundled sample ($(SAMPLE_ARGS)) in target/;
 # tests/test_summary.py fails when the README block differs from it.
 README_EXAMPLE := target/readme_example
 
-readme-example: install
+readme-example: runtime
 	rm -rf $(README_EXAMPLE)
 	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(README_EXAMPLE)/logs --quiet
 	BEDROCK_LOGS_PATH=$(README_EXAMPLE)/logs DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb \

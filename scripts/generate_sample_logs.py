@@ -938,7 +938,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {truth.raw_lines:,} log lines in {truth.files:,} files under {args.out}/AWSLogs "
           f"({args.records:,} invocations, ${total:,.2f} expected cost)")
     if args.cur:
-        from bedrock_costs.sample_cur import write_cur
+        from sample_cur import write_cur  # scripts/, beside this file: development only, not in the wheel
 
         tags = {p.arn: {"_name": p.name, "app": p.app, "team": p.team, "cost_center": p.cost_center,
                         "environment": p.environment} for p in profiles()}

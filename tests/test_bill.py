@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from bedrock_costs.sample_cur import CHANNELS
 from conftest import GENERATOR, DbtRun, Project, assert_same_rows, make_project
+from sample_cur import CHANNELS  # scripts/ (the test path)
 
 CENT = 0.005
 BILL_FOLDERS = ("staging/cur/", "intermediate/bill/", "marts/bill/")

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bedrock_costs.sample_cur import COLUMNS, write_parquet
 from conftest import GENERATOR, DbtRun, Project, make_project
+from sample_cur import COLUMNS, write_parquet  # scripts/ (the test path)
 
 PROD = "111122223333"
 FIRST_PARTY = {"bill_billing_entity": "AWS", "product_product_family": "Amazon Bedrock"}

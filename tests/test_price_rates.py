@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bedrock_costs.price_crosscheck import rate_table, read_catalog
-from bedrock_costs.sample_cur import write_parquet
 from conftest import GENERATOR, REPO, Project, make_project
+from sample_cur import write_parquet  # scripts/ (the test path)
 from test_bill_classification import FIRST_PARTY, cur_row
 
 CENT = 0.005

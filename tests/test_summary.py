@@ -208,7 +208,8 @@ def make_copy(root: Path, logs: Path) -> Project:
 def make(project: Project, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("DBT_DUCKDB_PATH", "BEDROCK_LOGS_PATH", "MAKEFLAGS")}
     # -o: the copy uses the repository's .venv as it is, and never reinstalls into it
-    command = ["make", "--no-print-directory", "-o", "install", "-o", ".venv/.installed", *args]
+    command = ["make", "--no-print-directory", "-o", "install", "-o", ".venv/.installed", "-o", "runtime",
+               "-o", ".venv/.runtime", *args]
     return subprocess.run(command, cwd=project.project_dir, env={**environ, **env}, capture_output=True, text=True,
                           timeout=900)
 

@@ -1,0 +1,1 @@
+"""bedrock-costs from Dagster: the dbt models as assets (dagster-dbt), then `bedrock-costs notify`."""
