@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
                                                 "(DuckDB, Trino or Athena)"),
     "report": Command("bedrock_costs.report", "write the self-contained HTML cost report (DuckDB, Trino or Athena)"),
     "export": Command("bedrock_costs.export", "the report's sections as CSV, JSON or Parquet files, for a period"),
+    "chargeback": Command("bedrock_costs.chargeback", "a billing period's invoice per account, cost center, team "
+                                                      "and app, for finance (CSV, JSON or Parquet)"),
     "sync-prices": Command("bedrock_costs.price_sync", "diff the price catalog against the AWS Price List; "
                                                        "--write appends dated rows"),
 }
