@@ -79,13 +79,14 @@ weights as (
         adjustments.iam_principal_arn as caller_arn,
         'bill_line' as allocation_basis,
         'no_usage_to_follow' as unattributed_reason,
-        1.0 as weight
+        cast(1 as double) as weight
     from adjustments
     where adjustments.bill_line_key not in (select matched.bill_line_key from matched)
 ),
 
 final as (
     select
+        cast(adjustments.bill_line_key as varchar) as allocated_from,
         adjustments.billing_period,
         adjustments.usage_date,
         adjustments.account_id,

@@ -48,7 +48,7 @@ spread as (
         'rule_' || owners.rule as allocation_basis,
         cast(null as varchar) as unattributed_reason,
         case
-            when owners.rule = 'even' then 1.0 / count(*) over (partition by owners.bill_line_key, app_usage.app)
+            when owners.rule = 'even' then cast(1 as double) / count(*) over (partition by owners.bill_line_key, app_usage.app)
             else app_usage.usage_usd
         end as weight
     from owners
@@ -68,7 +68,7 @@ owned as (
         owners.iam_principal_arn as caller_arn,
         'rule_owner' as allocation_basis,
         cast(null as varchar) as unattributed_reason,
-        1.0 as weight
+        cast(1 as double) as weight
     from owners
     left join app_teams
         on owners.rule_owner_app = app_teams.app
@@ -96,7 +96,7 @@ left_over as (
             when owners.rule in ('proportional', 'even') then 'no_usage_to_share'
             else 'no_owner'
         end as unattributed_reason,
-        1.0 as weight
+        cast(1 as double) as weight
     from owners
     where owners.bill_line_key not in (select shared.bill_line_key from shared)
 ),
@@ -109,6 +109,7 @@ weights as (
 
 final as (
     select
+        cast(owners.bill_line_key as varchar) as allocated_from,
         owners.billing_period,
         owners.usage_date,
         owners.account_id,

@@ -63,7 +63,7 @@ weights as (
         taxes.iam_principal_arn as caller_arn,
         'bill_line' as allocation_basis,
         'no_usage_to_follow' as unattributed_reason,
-        1.0 as weight
+        cast(1 as double) as weight
     from taxes
     where not exists (
         select 1 from charges
@@ -73,6 +73,7 @@ weights as (
 
 final as (
     select
+        cast(taxes.bill_line_key as varchar) as allocated_from,
         taxes.billing_period,
         taxes.usage_date,
         taxes.account_id,

@@ -12,6 +12,7 @@ owners as (
 
 cells as (
     select
+        shares.cell_id as allocated_from,
         cast({{ dbt.date_trunc('month', 'shares.usage_date') }} as date) as billing_period,
         shares.usage_date,
         shares.account_id,
@@ -83,6 +84,7 @@ weights as (
 
 lines as (
     select
+        cast(owners.bill_line_key as varchar) as allocated_from,
         owners.billing_period,
         owners.usage_date,
         owners.account_id,
