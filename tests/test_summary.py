@@ -270,12 +270,17 @@ def sample_args() -> list[str]:
 
 @pytest.fixture(scope="module")
 def bundled_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The bundled sample (make sample's arguments), built: about a minute."""
-    args = dict(zip(sample_args()[::2], sample_args()[1::2], strict=True))
+    """The bundled sample (make sample's arguments) and, with --cur, its bill, built as `make run` builds
+    them: about two minutes."""
+    flags = [arg for arg in sample_args() if arg == "--cur"]
+    valued = [arg for arg in sample_args() if arg not in flags]
+    args = dict(zip(valued[::2], valued[1::2], strict=True))
     root = tmp_path_factory.mktemp("bundled")
     project = make_project(root / "project", root / "logs")
-    generate(project.logs, records=int(args["--records"]), days=int(args["--days"]), start=args["--start-date"],
-             seed=int(args["--seed"]))
+    generate(project.logs, int(args["--records"]), int(args["--days"]), args["--start-date"], int(args["--seed"]),
+             *flags)
+    if flags:
+        project.default_vars = {"bedrock_costs_cur_path": str(project.logs / "cur")}
     run = project.dbt("build")
     assert run.success, "\n".join(m for m in run.messages if "ERROR" in m or "FAIL" in m)
     return project
