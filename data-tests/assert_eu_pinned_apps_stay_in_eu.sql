@@ -1,12 +1,13 @@
 {#- Data residency: an app whose profile copies an eu.* system profile is EU-pinned, so every
-    one of its calls must be served by an EU region. Fails naming each app, region and day. -#}
+    one of its calls must be served in the EU geography (macros/geography.sql). Fails naming each
+    app, region and day. -#}
 
 with
 
 eu_pinned_apps as (
-    select distinct app
-    from {{ ref('profile_map') }}
-    where {{ bedrock_costs.model_routing_prefix('model_source') }} = 'eu'
+    select distinct profile_map.app
+    from {{ ref('stg_seeds__profile_map') }} as profile_map
+    where {{ bedrock_costs.aws_geography(bedrock_costs.model_routing_prefix('profile_map.model_source')) }} = 'eu'
 ),
 
 residency as (
@@ -25,4 +26,4 @@ select
 from residency
 inner join eu_pinned_apps
     on residency.app = eu_pinned_apps.app
-where residency.serving_region not like 'eu-%'
+where residency.serving_geography <> 'eu'

@@ -17,7 +17,7 @@
         'environment': ['environment'],
         'tenant': ['tenant'],
     } -%}
-    {%- set configured = var('bedrock_costs_metadata_keys', {}) or {} -%}
+    {%- set configured = var('bedrock_costs_metadata_keys') or {} -%}
     {%- if configured is not mapping -%}
         {{ exceptions.raise_compiler_error('bedrock_costs_metadata_keys must map fields to lists of keys, got ' ~ configured) }}
     {%- endif -%}

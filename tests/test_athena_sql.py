@@ -209,6 +209,8 @@ def athena_models(compiled: dict[str, Path], logs: Path) -> dict[tuple[str, str]
     glue_log_table(con, logs)
     out = {}
     for model in models:
+        if model["config"]["materialized"] == "ephemeral":
+            continue  # compiled into each model that reads it
         kind = "view" if model["config"]["materialized"] == "view" else "table"
         relation = f"awsdatacatalog.{model['schema']}.{model['name']}"
         con.sql(f"create {kind} {relation} as {to_duckdb(model['compiled_code'])}")
@@ -239,7 +241,10 @@ def test_semantic_check_catches_a_wrong_macro(compiled: dict[str, Path], sample:
     """Guard for the guard: break the Athena regex semantics and the marts must differ."""
     lines = f"({model_sql(compiled, 'full', 'stg_bedrock__log_lines')})"
     lines_ref = '"awsdatacatalog"."bedrock_costs_staging"."stg_bedrock__log_lines"'
-    athena_sql = model_sql(compiled, "full", "int_callers_parsed").replace(lines_ref, lines)
+    caller_map = f"({model_sql(compiled, 'full', 'stg_seeds__caller_map')})"
+    caller_map_ref = '"awsdatacatalog"."bedrock_costs_staging"."stg_seeds__caller_map"'
+    athena_sql = (model_sql(compiled, "full", "int_callers_parsed").replace(lines_ref, lines)
+                  .replace(caller_map_ref, caller_map))
     broken = athena_sql.replace("(?:.*/)?([^/]+)$", "(.+)$")  # IAM user names would keep their path
     assert broken != athena_sql
     con = duckdb.connect()

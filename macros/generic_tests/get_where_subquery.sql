@@ -15,6 +15,10 @@
     {%- if marker is none -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
     {%- endif -%}
+    {%- if relation.schema is none -%}
+        {#- an ephemeral model: a CTE with no columns to look up, tested whole -#}
+        {{ return(relation) }}
+    {%- endif -%}
     {%- if var('bedrock_costs_test_all_days', false) | string | lower == 'true' or not execute
         or var('bedrock_costs_offline_incremental', none) is not none -%}
         {{ return(relation) }}

@@ -15,7 +15,7 @@ distinct_callers as (
 ),
 
 departments as (
-    select * from {{ ref('caller_map') }}
+    select * from {{ ref('stg_seeds__caller_map') }}
 ),
 
 parsed as (

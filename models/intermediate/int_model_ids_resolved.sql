@@ -15,17 +15,9 @@ model_ids as (
 ),
 
 profiles as (
-    -- values are trimmed: a stray space in the CSV must not unmap a profile
-    select
-        trim(profile_map.profile_arn) as profile_arn,
-        trim(profile_map.profile_name) as profile_name,
-        nullif(trim(profile_map.app), '') as app,
-        nullif(trim(profile_map.team), '') as team,
-        nullif(trim(profile_map.cost_center), '') as cost_center,
-        nullif(trim(profile_map.environment), '') as environment,
-        nullif(trim(profile_map.model_source), '') as model_source
-    from {{ ref('profile_map') }} as profile_map
-    where nullif(trim(profile_map.profile_arn), '') is not null
+    -- the created profiles of profile_map.csv, trimmed by stg_seeds__profile_map
+    select * from {{ ref('stg_seeds__profile_map') }}
+    where profile_arn is not null
 ),
 
 catalog_models as (

@@ -1,9 +1,5 @@
-{#- Each app's spend per month kept: month to date, its unpriced calls, the trailing 7 days, and the
-    first day month-to-date spend reached the budget. -#}
--- depends_on: {{ ref('fct_daily_app_cost') }}
-{%- set as_of = bedrock_costs.finops_as_of_date() %}
-{%- set months = [bedrock_costs.finops_var('bedrock_costs_budget_months'), 1] | max %}
-{%- set first_month = 'cast(' ~ dbt.dateadd('month', 1 - months, dbt.date_trunc('month', as_of)) ~ ' as date)' %}
+{#- Each app (with a budget, or with spend) and month kept (int_budget_months): its spend to date and
+    unpriced calls, its trailing 7 days' spend, and the first day its spend to date reached the budget. -#}
 
 with
 
@@ -11,114 +7,69 @@ app_daily as (
     select * from {{ ref('int_app_daily_spend') }}
 ),
 
-periods as (
+months as (
     select * from {{ ref('int_budget_months') }}
 ),
 
-app_budgets as (
-    select * from {{ ref('app_budgets') }}
-),
-
 budgets as (
-    select
-        app_budgets.app,
-        cast(app_budgets.monthly_usd as double) as monthly_budget_usd,
-        cast(app_budgets.alert_thresholds_pct as varchar) as alert_thresholds_pct
-    from app_budgets
+    select * from {{ ref('stg_seeds__app_budgets') }}
 ),
 
 apps as (
     select budgets.app from budgets
     union
-    select app_daily.app from app_daily
-    where app_daily.usage_date >= {{ first_month }}
+    select app_daily.app
+    from app_daily
+    inner join months
+        on app_daily.usage_date between months.month_start_date and months.through_date
 ),
 
-app_periods as (
+app_months as (
     select
         apps.app,
-        periods.*
+        months.*
     from apps
-    cross join periods
+    cross join months
 ),
 
 spend as (
+    -- each app's days of the month to date and of its trailing 7 days
     select
-        app_periods.app,
-        app_periods.month_start_date,
-        coalesce(sum(
-            case when app_daily.usage_date >= app_periods.month_start_date then app_daily.cost_usd end
-        ), 0) as mtd_cost_usd,
-        coalesce(sum(
-            case when app_daily.usage_date >= app_periods.month_start_date then app_daily.unpriced_request_count end
-        ), 0) as unpriced_request_count,
-        coalesce(sum(
-            case when app_daily.usage_date >= app_periods.trailing_start_date then app_daily.cost_usd end
-        ), 0) as trailing_7d_cost_usd
-    from app_periods
-    left join app_daily
-        on app_periods.app = app_daily.app
-        and app_periods.through_date >= app_daily.usage_date
-        and (
-            app_periods.month_start_date <= app_daily.usage_date
-            or app_periods.trailing_start_date <= app_daily.usage_date
-        )
-    group by app_periods.app, app_periods.month_start_date
-),
-
-cumulative as (
-    select
-        app_periods.app,
-        app_periods.month_start_date,
-        app_daily.usage_date,
-        sum(app_daily.cost_usd) over (
-            partition by app_periods.app, app_periods.month_start_date
-            order by app_daily.usage_date
-            rows between unbounded preceding and current row
-        ) as cumulative_cost_usd
-    from app_periods
+        app_months.app,
+        app_months.month_start_date,
+        sum(case when app_daily.usage_date >= app_months.month_start_date then app_daily.cost_usd end) as mtd_cost_usd,
+        sum(case when app_daily.usage_date >= app_months.month_start_date then app_daily.unpriced_request_count end)
+            as unpriced_request_count,
+        sum(case when app_daily.usage_date >= app_months.trailing_start_date then app_daily.cost_usd end)
+            as trailing_7d_cost_usd,
+        min(
+            case
+                when app_daily.usage_date >= app_months.month_start_date
+                    and app_daily.month_to_date_cost_usd >= budgets.monthly_budget_usd
+                    then app_daily.usage_date
+            end
+        ) as budget_exceeded_date
+    from app_months
     inner join app_daily
-        on app_periods.app = app_daily.app
-        and app_periods.month_start_date <= app_daily.usage_date
-        and app_periods.through_date >= app_daily.usage_date
-),
-
-exceeded as (
-    -- the first day month-to-date spend reached the budget
-    select
-        cumulative.app,
-        cumulative.month_start_date,
-        min(cumulative.usage_date) as budget_exceeded_date
-    from cumulative
-    inner join budgets
-        on cumulative.app = budgets.app
-    where cumulative.cumulative_cost_usd >= budgets.monthly_budget_usd
-    group by cumulative.app, cumulative.month_start_date
+        on app_months.app = app_daily.app
+        and app_months.through_date >= app_daily.usage_date
+        and least(app_months.month_start_date, app_months.trailing_start_date) <= app_daily.usage_date
+    left join budgets
+        on app_months.app = budgets.app
+    group by app_months.app, app_months.month_start_date
 ),
 
 final as (
     select
-        app_periods.app,
-        app_periods.month_start_date,
-        app_periods.month_end_date,
-        app_periods.through_date,
-        app_periods.days_in_month,
-        app_periods.days_elapsed,
-        app_periods.days_observed,
-        app_periods.days_remaining,
-        app_periods.trailing_start_date,
-        app_periods.trailing_days_observed,
-        spend.mtd_cost_usd,
-        spend.unpriced_request_count,
-        spend.trailing_7d_cost_usd,
-        exceeded.budget_exceeded_date
-    from app_periods
-    inner join spend
-        on app_periods.app = spend.app
-        and app_periods.month_start_date = spend.month_start_date
-    left join exceeded
-        on app_periods.app = exceeded.app
-        and app_periods.month_start_date = exceeded.month_start_date
+        app_months.*,
+        coalesce(spend.mtd_cost_usd, 0) as mtd_cost_usd,
+        coalesce(spend.unpriced_request_count, 0) as unpriced_request_count,
+        coalesce(spend.trailing_7d_cost_usd, 0) as trailing_7d_cost_usd,
+        spend.budget_exceeded_date
+    from app_months
+    left join spend
+        on app_months.app = spend.app
+        and app_months.month_start_date = spend.month_start_date
 )
 
-select * from final
+select * from final  -- noqa: AM04

@@ -1,21 +1,24 @@
--- depends_on: {{ ref('fct_daily_app_cost') }}
-
-{#- Each entity's usual hourly spend before each detection day: the median and the median absolute
-    deviation (MAD) of its active hours over the bedrock_costs_anomaly_baseline_days before it. -#}
-{%- set as_of = bedrock_costs.finops_as_of_date() %}
-{%- set detect_days = [bedrock_costs.finops_var('bedrock_costs_anomaly_detect_days'), 1] | max %}
-{%- set baseline_days = [bedrock_costs.finops_var('bedrock_costs_anomaly_baseline_days'), 1] | max %}
+{#- The anomaly detection's second step: each entity's usual hourly spend before each detection day,
+    the median and the median absolute deviation (MAD) of its active hours over the
+    bedrock_costs_anomaly_baseline_days before it (int_finops_calendar). -#}
 
 with
+
+calendar as (
+    select * from {{ ref('int_finops_calendar') }}
+),
 
 entity_hours as (
     select * from {{ ref('int_hourly_entity_spend') }}
 ),
 
 detection_days as (
-    select distinct entity_hours.usage_date as detection_date
+    select distinct
+        entity_hours.usage_date as detection_date,
+        calendar.anomaly_baseline_days
     from entity_hours
-    where entity_hours.usage_date >= cast({{ dbt.dateadd('day', 1 - detect_days, as_of) }} as date)
+    inner join calendar
+        on entity_hours.usage_date >= calendar.anomaly_detect_start_date
 ),
 
 baseline_hours as (
@@ -27,7 +30,8 @@ baseline_hours as (
     from entity_hours
     inner join detection_days
         on entity_hours.usage_date < detection_days.detection_date
-        and entity_hours.usage_date >= cast({{ dbt.dateadd('day', -baseline_days, 'detection_days.detection_date') }} as date)
+        and entity_hours.usage_date
+        >= cast({{ dbt.dateadd('day', '-detection_days.anomaly_baseline_days', 'detection_days.detection_date') }} as date)
 ),
 
 medians as (

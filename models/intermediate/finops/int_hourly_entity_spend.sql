@@ -1,44 +1,44 @@
--- depends_on: {{ ref('fct_daily_app_cost') }}
-
-{#- Priced spend per entity (each app, each IAM caller) and hour, over the anomaly detection days
-    and the baseline days before them. Hours without calls are not rows: a baseline is "when active". -#}
-{%- set as_of = bedrock_costs.finops_as_of_date() %}
-{%- set window_days = [bedrock_costs.finops_var('bedrock_costs_anomaly_detect_days'), 1] | max
-    + [bedrock_costs.finops_var('bedrock_costs_anomaly_baseline_days'), 1] | max %}
+{#- The anomaly detection's first step: priced spend per entity (each app, each IAM caller) and hour,
+    over the detection days and the baseline days before them (int_finops_calendar). Hours without
+    calls are not rows: a baseline is "when active". -#}
 
 with
 
+calendar as (
+    select * from {{ ref('int_finops_calendar') }}
+),
+
 hourly_usage as (
-    select * from {{ ref('int_hourly_usage') }}
-    where
-        usage_date >= cast({{ dbt.dateadd('day', 1 - window_days, as_of) }} as date)
-        and usage_date <= {{ as_of }}
+    select hourly_usage.*
+    from {{ ref('int_hourly_usage') }} as hourly_usage
+    inner join calendar
+        on hourly_usage.usage_date between calendar.anomaly_baseline_start_date and calendar.as_of_date
 ),
 
 app_hours as (
     select
         cast('app' as varchar) as dimension,
-        app as entity_key,
-        app as entity_name,
-        hour_start_at,
-        usage_date,
-        cast(sum(request_count) as bigint) as request_count,
-        coalesce(sum(priced_cost_usd), 0) as cost_usd
+        hourly_usage.app as entity_key,
+        hourly_usage.app as entity_name,
+        hourly_usage.hour_start_at,
+        hourly_usage.usage_date,
+        cast(sum(hourly_usage.request_count) as bigint) as request_count,
+        coalesce(sum(hourly_usage.priced_cost_usd), 0) as cost_usd
     from hourly_usage
-    group by app, hour_start_at, usage_date
+    group by hourly_usage.app, hourly_usage.hour_start_at, hourly_usage.usage_date
 ),
 
 caller_hours as (
     select
         cast('caller' as varchar) as dimension,
-        coalesce(caller_arn, 'unknown') as entity_key,
-        max(coalesce(caller_name, caller_arn, 'unknown')) as entity_name,
-        hour_start_at,
-        usage_date,
-        cast(sum(request_count) as bigint) as request_count,
-        coalesce(sum(priced_cost_usd), 0) as cost_usd
+        coalesce(hourly_usage.caller_arn, 'unknown') as entity_key,
+        max(coalesce(hourly_usage.caller_name, hourly_usage.caller_arn, 'unknown')) as entity_name,
+        hourly_usage.hour_start_at,
+        hourly_usage.usage_date,
+        cast(sum(hourly_usage.request_count) as bigint) as request_count,
+        coalesce(sum(hourly_usage.priced_cost_usd), 0) as cost_usd
     from hourly_usage
-    group by coalesce(caller_arn, 'unknown'), hour_start_at, usage_date
+    group by coalesce(hourly_usage.caller_arn, 'unknown'), hourly_usage.hour_start_at, hourly_usage.usage_date
 ),
 
 final as (

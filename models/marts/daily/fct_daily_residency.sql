@@ -1,4 +1,4 @@
-{#- Daily calls per app, geo pool and the region that served them. -#}
+{#- Daily calls per app, geo pool and the region (and geography: macros/geography.sql) that served them. -#}
 
 with
 
@@ -14,7 +14,8 @@ located as (
     select
         *,
         coalesce(routing_prefix, 'in_region') as geo_pool,
-        coalesce(inference_region, aws_region) as serving_region
+        coalesce(inference_region, aws_region) as serving_region,
+        {{ bedrock_costs.aws_geography('coalesce(inference_region, aws_region)') }} as serving_geography
     from hourly_usage
 ),
 
@@ -25,11 +26,12 @@ daily as (
         aws_region,
         geo_pool,
         serving_region,
+        serving_geography,
         {{ bedrock_costs.rolled_up_cost_measures() }},
         max(summed_at) as summed_at,
         usage_date
     from located
-    group by app, team, aws_region, geo_pool, serving_region, usage_date
+    group by app, team, aws_region, geo_pool, serving_region, serving_geography, usage_date
 )
 
 select * from daily

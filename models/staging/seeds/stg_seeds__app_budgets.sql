@@ -1,0 +1,20 @@
+{#- seeds/app_budgets.csv, cleaned once: the app trimmed (it must equal the app tag), the budget a
+    double, the thresholds and e-mails trimmed text. The thresholds are parsed into numbers by
+    stg_seeds__app_budget_thresholds. -#}
+
+with
+
+app_budgets as (
+    select * from {{ ref('app_budgets') }}
+),
+
+cleaned as (
+    select
+        nullif(trim(app_budgets.app), '') as app,
+        cast(app_budgets.monthly_usd as double) as monthly_budget_usd,
+        nullif(trim(app_budgets.alert_thresholds_pct), '') as alert_thresholds_pct,
+        nullif(trim(app_budgets.subscriber_emails), '') as subscriber_emails
+    from app_budgets
+)
+
+select * from cleaned
