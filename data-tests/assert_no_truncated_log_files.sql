@@ -9,8 +9,10 @@ select
     invocation_count,
     stream_status,
     case stream_status
-        when 'truncated' then 'TRUNCATED: ' || log_file || ' (' || cast(file_size as varchar)
-            || ' bytes) ends before its gzip stream does: '
+        when 'truncated'
+            then
+                'TRUNCATED: ' || log_file || ' (' || cast(file_size as varchar)
+                || ' bytes) ends before its gzip stream does: '
         else 'CORRUPT: ' || log_file || ' (' || cast(file_size as varchar) || ' bytes) cannot be decoded to its end ('
             || coalesce(stream_detail, 'zlib error') || '): '
     end

@@ -21,8 +21,8 @@ used_lines as (
     inner join {{ ref('int_bill_provisioned_usage') }} as provisioned
         on lines.account_id = provisioned.account_id
         and lines.resource_id = provisioned.resource_id
-        and provisioned.hour_start_at >= lines.usage_start_at
-        and provisioned.hour_start_at < lines.usage_end_at
+        and lines.usage_start_at <= provisioned.hour_start_at
+        and lines.usage_end_at > provisioned.hour_start_at
     where lines.line_kind = 'provisioned_throughput' and provisioned.total_tokens + provisioned.request_count > 0
 ),
 

@@ -34,7 +34,7 @@ app_teams as (
         min(nullif(trim(profile_map.team), '')) as team,
         min(nullif(trim(profile_map.cost_center), '')) as cost_center
     from {{ ref('profile_map') }} as profile_map
-    group by trim(profile_map.app)
+    group by 1
 ),
 
 spread as (

@@ -38,6 +38,14 @@ charges as (
     having sum(pre_tax.net_cost_usd) > 0
 ),
 
+taxed as (
+    select distinct taxes.bill_line_key
+    from taxes
+    inner join charges
+        on taxes.account_id = charges.account_id
+        and taxes.billing_period = charges.billing_period
+),
+
 weights as (
     select
         taxes.bill_line_key,
@@ -65,10 +73,7 @@ weights as (
         'no_usage_to_follow' as unattributed_reason,
         cast(1 as double) as weight
     from taxes
-    where not exists (
-        select 1 from charges
-        where charges.account_id = taxes.account_id and charges.billing_period = taxes.billing_period
-    )
+    where taxes.bill_line_key not in (select taxed.bill_line_key from taxed)
 ),
 
 final as (

@@ -57,8 +57,8 @@ provisioned as (
     inner join {{ ref('int_bill_provisioned_usage') }} as calls
         on owners.account_id = calls.account_id
         and owners.resource_id = calls.resource_id
-        and calls.hour_start_at >= owners.usage_start_at
-        and calls.hour_start_at < owners.usage_end_at
+        and owners.usage_start_at <= calls.hour_start_at
+        and owners.usage_end_at > calls.hour_start_at
     where owners.owner_basis = 'provisioned_calls'
 ),
 

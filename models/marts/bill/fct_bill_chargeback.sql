@@ -27,7 +27,8 @@ final as (
         sum(case when allocated.charge_kind = 'token' then allocated.billed_cost_usd else 0 end) as token_usd,
         sum(case when allocated.charge_kind not in ('token', 'discount', 'credit', 'refund') then allocated.billed_cost_usd else 0 end)
             as shared_cost_usd,
-        sum(case when allocated.charge_kind = 'provisioned_throughput' then allocated.billed_cost_usd else 0 end) as provisioned_throughput_usd,
+        sum(case when allocated.charge_kind = 'provisioned_throughput' then allocated.billed_cost_usd else 0 end)
+            as provisioned_throughput_usd,
         sum(case when allocated.charge_kind = 'batch' then allocated.billed_cost_usd else 0 end) as batch_usd,
         sum(case when allocated.charge_kind = 'mantle' then allocated.billed_cost_usd else 0 end) as mantle_usd,
         sum(case when allocated.charge_kind = 'claude_platform' then allocated.billed_cost_usd else 0 end) as claude_platform_usd,
