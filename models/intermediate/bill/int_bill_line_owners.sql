@@ -28,24 +28,24 @@ used_lines as (
 
 mapped_resources as (
     select
-        trim(profile_map.profile_arn) as resource_id,
-        min(nullif(trim(profile_map.app), '')) as app,
-        min(nullif(trim(profile_map.team), '')) as team,
-        min(nullif(trim(profile_map.cost_center), '')) as cost_center,
-        min(nullif(trim(profile_map.environment), '')) as environment
-    from {{ ref('profile_map') }} as profile_map
-    where nullif(trim(profile_map.profile_arn), '') is not null
-    group by trim(profile_map.profile_arn)
+        profile_map.profile_arn as resource_id,
+        min(profile_map.app) as app,
+        min(profile_map.team) as team,
+        min(profile_map.cost_center) as cost_center,
+        min(profile_map.environment) as environment
+    from {{ ref('stg_seeds__profile_map') }} as profile_map
+    where profile_map.profile_arn is not null
+    group by profile_map.profile_arn
 ),
 
 mapped_callers as (
     select
-        trim(caller_map.caller_name) as caller_name,
-        nullif(trim(caller_map.app), '') as app,
-        nullif(trim(caller_map.team), '') as team,
-        nullif(trim(caller_map.cost_center), '') as cost_center
-    from {{ ref('caller_map') }} as caller_map
-    where nullif(trim(caller_map.app), '') is not null
+        caller_map.caller_name,
+        caller_map.app,
+        caller_map.team,
+        caller_map.cost_center
+    from {{ ref('stg_seeds__caller_map') }} as caller_map
+    where caller_map.app is not null
 ),
 
 joined as (

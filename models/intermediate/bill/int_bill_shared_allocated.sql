@@ -30,10 +30,10 @@ app_usage as (
 app_teams as (
     -- an owner app's team and cost center when the rule names the app alone (profile_map.csv)
     select
-        trim(profile_map.app) as app,
-        min(nullif(trim(profile_map.team), '')) as team,
-        min(nullif(trim(profile_map.cost_center), '')) as cost_center
-    from {{ ref('profile_map') }} as profile_map
+        profile_map.app,
+        min(profile_map.team) as team,
+        min(profile_map.cost_center) as cost_center
+    from {{ ref('stg_seeds__profile_map') }} as profile_map
     group by 1
 ),
 
