@@ -1,5 +1,6 @@
 """Print the `make run` summary: cost by app and team, roles and the top callers, any anomalies and
-budget alerts, and, with a CUR 2.0 export, the bill versus the estimate.
+budget alerts, and, with a CUR 2.0 export, the bill versus the estimate and the billed cost per app
+and team (the chargeback), with what stays unattributed and why.
 
     bedrock-costs summary [--target local|trino|athena] [--database PATH] [--days 7] [--top 8]
                           [--run-results target/run_results.json]
@@ -8,8 +9,8 @@ budget alerts, and, with a CUR 2.0 export, the bill versus the estimate.
 
 Reads the reporting models (models/reporting/) of the dbt target: the DuckDB file by default, or the
 Trino or Athena schema dbt built (--target, or $DBT_TARGET). Every section names its window: the last
---days days of data (0 for all of it). The bill's section (only when the bill marts exist,
-docs/bill.md) shows each billing period with data in the window: its window is that month's days.
+--days days of data (0 for all of it). The bill's sections (only when the bill marts exist,
+docs/bill.md) show each billing period with data in the window: their window is that month's days.
 --run-results first prints one line about the dbt build that just ran (what it built and tested,
 what failed, how long it took). --readme writes the summary into README.md's example block; with
 --check it only says whether the block is current. Text from the logs (caller names, tags) is printed
