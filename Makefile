@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DBT := $(BIN)/dbt
 SAMPLE_DIR := sample_logs
-SAMPLE_ARGS ?= --records 100000 --days 14 --start-date 2026-11-01 --seed 42
+# the bundled sample and its bill (a CUR 2.0 export with every shared charge planted: docs/bill.md)
+SAMPLE_ARGS ?= --records 100000 --days 14 --start-date 2026-11-01 --seed 42 --cur
 FIXTURE_DIR := target/fixture_logs
 FIXTURE_DB := target/fixture.duckdb
 FIXTURE_ARGS := --records 20000 --days 4 --start-date 2026-11-01 --seed 7 --cur
@@ -16,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 .PHONY: help install runtime dashboards dashboards-bundle run sample build summary test lint dbt-test pytest compile-athena bench report readme-example chromium clean trino-up trino-down
 
 help:
-	@echo "make run             install, generate the sample logs if absent, dbt build (quiet), print a summary;"
+	@echo "make run             install, generate the sample logs and their bill if absent, dbt build (quiet), print a summary;"
 	@echo "                     with BEDROCK_LOGS_PATH: your logs, into a database of their own, no sample"
 	@echo "make summary         print the summary again (cost by app and team, top callers, anomalies, budgets)"
 	@echo "make test            ruff, mypy, sqlfluff, dbt build with all data tests on a test fixture, pytest (Trino included)"
@@ -57,12 +58,12 @@ runtime: $(VENV)/.runtime profiles.yml
 profiles.yml: | profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
-$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv: | $(VENV)/.runtime
+$(SAMPLE_DIR)/ground_truth/bill_truth.json: | $(VENV)/.runtime
 	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(SAMPLE_DIR) --quiet
 
 sample: runtime
 	rm -rf $(SAMPLE_DIR)
-	$(MAKE) $(SAMPLE_DIR)/ground_truth/app_daily_cost.csv
+	$(MAKE) $(SAMPLE_DIR)/ground_truth/bill_truth.json
 
 build: runtime
 	$(DBT) build
@@ -74,11 +75,13 @@ summary: runtime
 
 # Your logs (BEDROCK_LOGS_PATH) never generate the sample and never share the sample's database.
 # dbt is quiet: errors, and what each failing or warning test found (the on-run-end hook), still print.
+# The sample's bill comes with it; your logs' bill is BEDROCK_CUR_PATH (docs/bill.md), none when unset.
 RUN_LOGS = $(or $(BEDROCK_LOGS_PATH),$(SAMPLE_DIR))
+RUN_CUR = $(if $(BEDROCK_LOGS_PATH),$(BEDROCK_CUR_PATH),$(or $(BEDROCK_CUR_PATH),$(SAMPLE_DIR)/cur))
 
-run: runtime $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/app_daily_cost.csv)
+run: runtime $(if $(BEDROCK_LOGS_PATH),,$(SAMPLE_DIR)/ground_truth/bill_truth.json)
 	@case "$(RUN_LOGS)" in s3://*) ;; *) test -d "$(RUN_LOGS)" || { echo "ERROR [NoLogs]: BEDROCK_LOGS_PATH=$(RUN_LOGS) is not a folder (the one that contains AWSLogs/)"; exit 1; } ;; esac
-	@export DBT_DUCKDB_PATH="$$($(BIN)/bedrock-costs summary --which-database)" && \
+	@export DBT_DUCKDB_PATH="$$($(BIN)/bedrock-costs summary --which-database)" BEDROCK_CUR_PATH="$(RUN_CUR)" && \
 	echo "Building $$DBT_DUCKDB_PATH from $(RUN_LOGS) (dbt build --quiet) ..." && \
 	rm -f target/run_results.json && \
 	{ $(DBT) build --quiet; built=$$?; \
@@ -127,8 +130,8 @@ README_EXAMPLE := target/readme_example
 readme-example: runtime
 	rm -rf $(README_EXAMPLE)
 	$(BIN)/python scripts/generate_sample_logs.py $(SAMPLE_ARGS) --out $(README_EXAMPLE)/logs --quiet
-	BEDROCK_LOGS_PATH=$(README_EXAMPLE)/logs DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb \
-	    $(DBT) build --quiet --target-path $(README_EXAMPLE)/target
+	BEDROCK_LOGS_PATH=$(README_EXAMPLE)/logs BEDROCK_CUR_PATH=$(README_EXAMPLE)/logs/cur \
+	    DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb $(DBT) build --quiet --target-path $(README_EXAMPLE)/target
 	DBT_DUCKDB_PATH=$(README_EXAMPLE)/bedrock_costs.duckdb $(BIN)/bedrock-costs summary --readme README.md
 
 test: lint dbt-test pytest

@@ -8,11 +8,12 @@ select
     file_size,
     invocation_count,
     stream_status,
-    case
-        when stream_status = 'truncated'
-            then 'TRUNCATED: ' || log_file || ' (' || cast(file_size as varchar) || ' bytes) ends before its gzip stream does: '
-        else
-            'CORRUPT: ' || log_file || ' (' || cast(file_size as varchar) || ' bytes) cannot be decoded to its end ('
+    case stream_status
+        when 'truncated'
+            then
+                'TRUNCATED: ' || log_file || ' (' || cast(file_size as varchar)
+                || ' bytes) ends before its gzip stream does: '
+        else 'CORRUPT: ' || log_file || ' (' || cast(file_size as varchar) || ' bytes) cannot be decoded to its end ('
             || coalesce(stream_detail, 'zlib error') || '): '
     end
     || cast(invocation_count as varchar) || ' calls were readable, the rest are missing - copy the file again'

@@ -5,6 +5,7 @@
       us.<id>, eu.<id>, apac.<id>, jp.<id>, au.<id>, ca.<id>, us-gov.<id>, global.<id>   system profile id
       arn:aws:bedrock:<region>:<account>:inference-profile/us.<id>               system profile ARN
       arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>     application profile ARN
+      arn:aws:bedrock:<region>:<account>:provisioned-model/<id>                 provisioned throughput
     An application profile hides its model: int_model_ids_resolved resolves it through
     profile_map.model_source first, then passes the model_source through these same macros. -#}
 
@@ -39,7 +40,8 @@
 {%- endmacro %}
 
 {#- global. profiles -> 'global'; geo profiles (us., eu., apac., jp., au., ...) -> 'geo';
-    a bare id or foundation-model ARN -> 'in_region'. -#}
+    a bare id or foundation-model ARN -> 'in_region'. (A provisioned model's calls are 'provisioned',
+    decided on the modelId itself: int_model_ids_resolved, is_provisioned_model.) -#}
 {% macro model_price_scope(expression) -%}
     case
         when {{ expression }} is null then null
@@ -52,4 +54,11 @@
 {#- True when the call named an application inference profile (its model is in profile_map). -#}
 {% macro is_application_profile(expression) -%}
     coalesce({{ expression }} like 'arn:%:bedrock:%:application-inference-profile/%', false)
+{%- endmacro %}
+
+{#- True when the call named a provisioned model (provisioned throughput): billed by the model unit
+    hour, not by the token, so its tokens cost 0 at list price and the bill allocates the hours
+    (int_bill_provisioned_usage). profile_map.csv may list its ARN, for its model and its owner. -#}
+{% macro is_provisioned_model(expression) -%}
+    coalesce({{ expression }} like 'arn:%:bedrock:%:provisioned-model/%', false)
 {%- endmacro %}

@@ -87,6 +87,10 @@ OPUS_46 = "anthropic.claude-opus-4-6-v1"
 OPUS_47 = "anthropic.claude-opus-4-7"
 SONNET_46 = "anthropic.claude-sonnet-4-6"
 GOV = "777788889999"  # a GovCloud account (partition aws-us-gov)
+# provisioned throughput: one model unit of Nova Pro the analytics team bought (seeds/profile_map.csv
+# lists its ARN, for its model and its owner); the gateway routes some calls through it. Its calls are
+# billed by the hour, not by the token: 'provisioned' scope, $0 at list price (the bill has the hours).
+PROVISIONED_NOVA_PRO = "arn:aws:bedrock:us-west-2:111122223333:provisioned-model/nv7pro2k9x1q"
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ class ModelChoice:
 
     model_id: str  # exactly what the caller passes as modelId
     canonical: str  # the base model id
-    scope: str  # global | geo | in_region
+    scope: str  # global | geo | in_region | provisioned
     pool: str | None = None  # inference pool for cross-region routing (us, eu, apac, global)
     weight: float = 1.0
 
@@ -284,6 +288,9 @@ def planted_workloads() -> dict[str, Workload]:
     in code-review at night (01:00-03:00 UTC, about $40 on top of its usual spend) and a caller's
     first direct calls to Claude Opus 4.6 (10:00-12:00 UTC)."""
     p = {profile.name: profile for profile in profiles()}
+    gateway_users = tuple(
+        {"user": user, "app": app, "team": team}
+        for user, app, team in [("u-1042", "sales-copilot", "sales"), ("u-3100", "hr-bot", "people")])
     return {
         "runaway-loop": Workload(
             "runaway-loop", 0, PROD, "us-east-1", (role(PROD, "code-review-ecs-task", "8f14e45fceea167a"),),
@@ -300,12 +307,20 @@ def planted_workloads() -> dict[str, Workload]:
             "long-context", 0, PROD, "us-east-1", (sso(PROD, "Developer", "8a7b6c5d4e3f2a10", "li.wei@example.com"),),
             (ModelChoice(f"global.{SONNET_45}", SONNET_45, "global", "global"),), ("Converse",),
             input_median=2_500, output_median=700, error_share=0.0, long_context_share=1.0),
+        # planted on the first day too: the gateway's calls through the provisioned Nova Pro, in some of
+        # its hours (the others are idle); billed by the hour (sample_cur.py plants the hours)
+        "provisioned-throughput": Workload(
+            "provisioned-throughput", 0, PROD, "us-west-2", (role(PROD, "llm-gateway", "litellm-proxy"),),
+            (ModelChoice(PROVISIONED_NOVA_PRO, NOVA_PRO, "provisioned"),), ("Converse",),
+            input_median=1_500, output_median=400, error_share=0.0, metadata=gateway_users,
+            metadata_trusted=True),
     }
 
 
 # (hour of the day, calls): the loop and the new spender on the last day, the long requests on the first
 PLANTED_HOURS = {"runaway-loop": ((1, 300), (2, 300)), "new-opus-spender": ((10, 20), (11, 20))}
-FIRST_DAY_PLANTED_HOURS = {"long-context": ((12, 3),)}
+FIRST_DAY_PLANTED_HOURS = {"long-context": ((12, 3),),
+                           "provisioned-throughput": ((9, 40), (10, 60), (13, 30), (14, 50))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,6 +411,8 @@ def cost_parts(book: PriceBook, canonical: str, scope: str, region: str, at: dat
     or None when it cannot be priced. The longest region pattern that matches the call's region
     wins; the whole request is priced at the tier its input, cache read and cache write tokens
     together fall in."""
+    if scope == "provisioned":  # billed by the model unit hour, not by the token
+        return (0.0, 0.0, 0.0, 0.0)
     naive = at.replace(tzinfo=None)
     rows = book.regional_rows(canonical, scope, region)
     if not rows:
@@ -424,6 +441,8 @@ def cost_parts(book: PriceBook, canonical: str, scope: str, region: str, at: dat
 
 def launched(book: PriceBook, choice: ModelChoice, at: datetime) -> bool:
     """Whether the catalog prices the model in that scope at that time (it was on Bedrock then)."""
+    if choice.scope == "provisioned":
+        return True
     first = book.first_priced(choice.canonical, choice.scope)
     return first is not None and first <= at.replace(tzinfo=None)
 

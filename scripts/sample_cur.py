@@ -150,6 +150,23 @@ GUARDRAIL_TEXT_UNITS, GUARDRAIL_USD_PER_UNIT = 24_000, 0.00015
 PT_HOURS, PT_USD_PER_HOUR = range(8, 16), 20.0
 PT_ARN = "arn:aws:bedrock:us-west-2:111122223333:provisioned-model/nv7pro2k9x1q"
 TAG_MISMATCH_PROFILE_NAME, TAG_MISMATCH_KEY, TAG_MISMATCH_VALUE = "report-summarizer", "team", "analytics-eng"
+# Who owns each planted shared charge, and how the bill (or the seeds) say so: docs/bill.md, "Allocating
+# every billed dollar". The seeds must agree (tests/test_bill.py checks profile_map.csv and caller_map.csv).
+GATEWAY_CALLER = "arn:aws:sts::111122223333:assumed-role/llm-gateway/litellm-proxy"
+BATCH_JOB_ARN = "arn:aws:bedrock:us-east-1:111122223333:model-invocation-job/nightly-summaries-7k2p"
+BATCH_TAGS = {"user_app": "support-chat", "user_team": "customer-experience", "user_cost_center": "CC-1001",
+              "user_environment": "prod"}
+MANTLE_OWNER = "agent-builder"  # caller_map.csv: the principal's session (responses-api) -> its app
+PT_OWNER = "analytics"  # profile_map.csv: the provisioned model's ARN -> its owner (the idle hours)
+PT_REFUND_USD = 20.0  # an hour refunded after an outage
+KB_ARN = "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB7DOCS01"
+KB_TAGS = {"user_app": "doc-search", "user_team": "knowledge", "user_cost_center": "CC-3001",
+           "user_environment": "prod"}
+KB_SEARCH_UNITS, KB_USD_PER_UNIT = 4_000, 0.0005
+AGENTCORE_CALLER = "arn:aws:sts::111122223333:assumed-role/agentcore-runtime/support-agent"
+AGENTCORE_VCPU_HOURS, AGENTCORE_USD_PER_VCPU_HOUR = 50.0, 0.0895
+GUARDRAIL_BUNDLED_DISCOUNT_USD = 0.40  # a discount line of its own on the guardrail's usage type
+TAX_RATE = 0.08  # on each account's first-party (AWS) charges of a period, one Tax line
 
 # (column, DuckDB type) of the export, in the order AWS writes them; maps as MAP types
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -275,18 +292,37 @@ def _region_code(region: str) -> str:
     return REGION_CODES.get(region, region.upper().replace("-", "")[:4])
 
 
+@dataclass(frozen=True)
+class LineMeta:
+    """What the generator knows of a line it wrote: its kind (a discount, credit, refund or tax line is
+    that kind), the kind of usage it is or discounts, its reconciliation cell (on-demand tokens: day,
+    account, region, model, token type) and, for a shared charge, who the bill or the seeds name as its
+    owner and how (resource_tags, profile_map, caller_map)."""
+
+    line_kind: str
+    usage_kind: str
+    cell: tuple[str, str, str, str, str] | None = None
+    owner: tuple[str, str] | None = None
+
+
 class LineWriter:
     """Collects CUR 2.0 rows (dicts keyed by COLUMNS) and the truth behind them."""
 
     def __init__(self, planted: bool) -> None:
         self.rows: list[dict[str, Any]] = []
+        self.meta: dict[str, LineMeta] = {}  # identity_line_item_id -> what the line is
         self.truth = Truth()
         self.planted = planted
+
+    def add(self, row: dict[str, Any], meta: LineMeta) -> dict[str, Any]:
+        self.rows.append(row)
+        self.meta[row["identity_line_item_id"]] = meta
+        return row
 
     def row(self, *, start: datetime, end: datetime, account: str, channel: Channel, usage_type: str,
             operation: str, line_type: str, description: str, amount: float, cost: float, rate: float,
             pricing_unit: str, region: str, resource: str | None, principal: str | None,
-            product: dict[str, str], net_cost: float | None = None, discount: float = 0.0,
+            product: dict[str, str], meta: LineMeta, net_cost: float | None = None, discount: float = 0.0,
             tags: Mapping[str, str] | None = None, public_cost: float | None = None) -> dict[str, Any]:
         period = _period(start)
         period_start, period_end = _period_bounds(period)
@@ -348,8 +384,7 @@ class LineWriter:
             "resource_tags": dict(tags or {}),
             "tags": {},
         }
-        self.rows.append(row)
-        return row
+        return self.add(row, meta)
 
 
 def token_usage_type(channel: Channel, region: str, kind: str, scope: str, tier: str, batch: bool = False) -> str:
@@ -424,6 +459,8 @@ def build_lines(usage: list[dict[str, str]], rates: Mapping[tuple[str, str], lis
         if hour[:10] in lag_days:
             truth.add(period, account, "not_yet_billed", -list_cost)
             continue
+        if row["price_scope"] == "provisioned":
+            continue  # a provisioned model's calls: billed by the hour (_plant_provisioned_throughput), $0 here
         resource = row["profile_arn"] or foundation_model_arn(region, model)
         scope, tier, caller = row["price_scope"], row["context_tier"], row["caller_arn"]
         cell = cells[(hour, account, region, model, scope, tier, caller, resource)]
@@ -470,7 +507,8 @@ def build_lines(usage: list[dict[str, str]], rates: Mapping[tuple[str, str], lis
                        line_type="Usage", description=token_description(channel, region, kind, scope, rate),
                        amount=amount, cost=cost, rate=rate, pricing_unit=channel.pricing_unit, region=region,
                        resource=resource, principal=caller, discount=discount,
-                       product=product_map(channel, region, kind, "On-demand Inference"), tags=resource_tags)
+                       product=product_map(channel, region, kind, "On-demand Inference"), tags=resource_tags,
+                       meta=LineMeta("token", "token", (hour[:10], account, region, model, kind)))
             truth.add(period, account, "billed_tokens", cost)
     if planted:
         truth.planted["price_change"] = {
@@ -478,6 +516,7 @@ def build_lines(usage: list[dict[str, str]], rates: Mapping[tuple[str, str], lis
             "amount_usd": price_change_usd}
         _plant_unlogged(writer, rates, billed_days)
         _plant_discounts_and_credit(writer, billed_days)
+        _plant_tax(writer)
         truth.planted["cur_lag"] = {"days": sorted(lag_days), "bill_through_date": billed_days[-1]}
     return writer
 
@@ -505,7 +544,9 @@ def _plant_unlogged(writer: LineWriter, rates: Mapping[tuple[str, str], list[Rat
                        amount=amount, cost=cost, rate=cost / amount, pricing_unit=channel.pricing_unit,
                        region=LOGGING_OFF_REGION, resource=foundation_model_arn(LOGGING_OFF_REGION, LOGGING_OFF_MODEL),
                        principal=LOGGING_OFF_CALLER, discount=-cost * EDP_DISCOUNT_RATE,
-                       product=product_map(channel, LOGGING_OFF_REGION, kind, "On-demand Inference"))
+                       product=product_map(channel, LOGGING_OFF_REGION, kind, "On-demand Inference"),
+                       meta=LineMeta("token", "token", (second.isoformat(), LOGGING_OFF_ACCOUNT, LOGGING_OFF_REGION,
+                                                        LOGGING_OFF_MODEL, kind)))
             logging_off += cost
     truth.add(_period(datetime(second.year, second.month, 1)), LOGGING_OFF_ACCOUNT, "token_count_gap", logging_off)
     truth.planted["logging_off"] = {
@@ -524,13 +565,13 @@ def _plant_unlogged(writer: LineWriter, rates: Mapping[tuple[str, str], list[Rat
                    operation="CreateModelInvocationJob", line_type="Usage",
                    description=token_description(channel, "us-east-1", kind, "in_region", cost / amount) + " (batch)",
                    amount=amount, cost=cost, rate=cost / amount, pricing_unit=channel.pricing_unit, region="us-east-1",
-                   resource=foundation_model_arn("us-east-1", BATCH_MODEL), principal=BATCH_CALLER,
-                   discount=-cost * EDP_DISCOUNT_RATE,
-                   product=product_map(channel, "us-east-1", kind, "Batch Inference", "Claude Sonnet 4.6"))
+                   resource=BATCH_JOB_ARN, principal=BATCH_CALLER, discount=-cost * EDP_DISCOUNT_RATE,
+                   product=product_map(channel, "us-east-1", kind, "Batch Inference", "Claude Sonnet 4.6"),
+                   tags=BATCH_TAGS, meta=LineMeta("batch", "batch", owner=("resource_tags", BATCH_TAGS["user_app"])))
         batch += cost
     truth.add(_period(start), PAYER, "unlogged_traffic:batch", batch)
     truth.planted["batch_job"] = {"account_id": PAYER, "usage_date": first.isoformat(), "model_id": BATCH_MODEL,
-                                  "billed_usd": batch}
+                                  "billed_usd": batch, "owner": BATCH_TAGS["user_app"], "owned_by": "resource_tags"}
 
     # mantle traffic (the OpenAI-compatible endpoint): bedrock-runtime logging never sees it; hourly
     channel = Channel("AWS", "AmazonBedrock", "Amazon Bedrock", "gpt-oss-120b", MANTLE_KEY, "1M tokens", "OpenAI")
@@ -548,11 +589,13 @@ def _plant_unlogged(writer: LineWriter, rates: Mapping[tuple[str, str], list[Rat
                            f"{MANTLE_KEY} (bedrock-mantle) in US East (N. Virginia)", amount=amount, cost=cost,
                            rate=cost / amount, pricing_unit="1M tokens", region="us-east-1", resource=None,
                            principal=MANTLE_CALLER, discount=-cost * EDP_DISCOUNT_RATE,
-                           product=product_map(channel, "us-east-1", kind, "On-demand Inference"))
+                           product=product_map(channel, "us-east-1", kind, "On-demand Inference"),
+                           meta=LineMeta("mantle", "mantle", owner=("caller_map", MANTLE_OWNER)))
                 mantle[_period(start)] += cost
     for period, amount_usd in mantle.items():
         truth.add(period, PAYER, "unlogged_traffic:mantle", amount_usd)
-    truth.planted["mantle"] = {"account_id": PAYER, "model_id": MANTLE_MODEL, "billed_usd": sum(mantle.values())}
+    truth.planted["mantle"] = {"account_id": PAYER, "model_id": MANTLE_MODEL, "billed_usd": sum(mantle.values()),
+                               "owner": MANTLE_OWNER, "owned_by": "caller_map"}
 
     # a guardrail (ApplyGuardrail content policy text units), daily
     channel = Channel("AWS", "AmazonBedrock", "Amazon Bedrock", None, None, "TextUnits", "Amazon")
@@ -563,10 +606,52 @@ def _plant_unlogged(writer: LineWriter, rates: Mapping[tuple[str, str], list[Rat
                description="$0.15 per 1,000 text units for content filters (Guardrails)",
                amount=GUARDRAIL_TEXT_UNITS, cost=cost, rate=GUARDRAIL_USD_PER_UNIT, pricing_unit="TextUnits",
                region="us-east-1", resource="arn:aws:bedrock:us-east-1:111122223333:guardrail/gr7abc12de34",
-               principal=MANTLE_CALLER, discount=-cost * EDP_DISCOUNT_RATE,
-               product=product_map(channel, "us-east-1", None, "Guardrails"))
+               principal=GATEWAY_CALLER, discount=-cost * EDP_DISCOUNT_RATE,
+               product=product_map(channel, "us-east-1", None, "Guardrails"), meta=LineMeta("guardrails", "guardrails"))
     truth.add(_period(start), PAYER, "non_token_charges:guardrails", cost)
-    truth.planted["guardrail"] = {"account_id": PAYER, "usage_date": last.isoformat(), "billed_usd": cost}
+    truth.planted["guardrail"] = {"account_id": PAYER, "usage_date": last.isoformat(), "billed_usd": cost,
+                                  "owned_by": "rule"}
+    # a bundled discount of its own on the guardrail's usage type, carrying money (not in the usage line's net)
+    writer.row(start=start, end=start + timedelta(days=1), account=PAYER, channel=channel,
+               usage_type="USE1-Guardrail-ContentPolicyTextUnits", operation="ApplyGuardrail",
+               line_type="BundledDiscount", description="Guardrails launch discount",
+               amount=0.0, cost=-GUARDRAIL_BUNDLED_DISCOUNT_USD, rate=0.0, pricing_unit="TextUnits",
+               region="us-east-1", resource="arn:aws:bedrock:us-east-1:111122223333:guardrail/gr7abc12de34",
+               principal=None, product=product_map(channel, "us-east-1", None, "Guardrails"), public_cost=0.0,
+               meta=LineMeta("discount", "guardrails"))
+    truth.add(_period(start), PAYER, "discounts", -GUARDRAIL_BUNDLED_DISCOUNT_USD)
+    truth.planted["discount_line"] = {"account_id": PAYER, "usage_date": last.isoformat(), "kind": "guardrails",
+                                      "amount_usd": -GUARDRAIL_BUNDLED_DISCOUNT_USD}
+
+    # a knowledge base (search units), daily, tagged with its owner
+    channel = Channel("AWS", "AmazonBedrock", "Amazon Bedrock", None, None, "SearchUnits", "Amazon")
+    cost = KB_SEARCH_UNITS * KB_USD_PER_UNIT
+    writer.row(start=start, end=start + timedelta(days=1), account=PAYER, channel=channel,
+               usage_type="USE1-KnowledgeBase-SearchUnits", operation="Retrieve", line_type="Usage",
+               description="$0.0005 per search unit (Knowledge Bases)", amount=KB_SEARCH_UNITS, cost=cost,
+               rate=KB_USD_PER_UNIT, pricing_unit="SearchUnits", region="us-east-1", resource=KB_ARN,
+               principal=GATEWAY_CALLER, discount=-cost * EDP_DISCOUNT_RATE, tags=KB_TAGS,
+               product=product_map(channel, "us-east-1", None, "Knowledge Bases"),
+               meta=LineMeta("knowledge_bases", "knowledge_bases", owner=("resource_tags", KB_TAGS["user_app"])))
+    truth.add(_period(start), PAYER, "non_token_charges:knowledge_bases", cost)
+    truth.planted["knowledge_base"] = {"account_id": PAYER, "usage_date": last.isoformat(), "billed_usd": cost,
+                                       "owner": KB_TAGS["user_app"], "owned_by": "resource_tags"}
+
+    # AgentCore runtime, daily, under its own product code, by a principal no map names: the rule shares it
+    channel = Channel("AWS", "AmazonBedrockAgentCore", "Amazon Bedrock AgentCore", None, None, "vCPU-Hours",
+                      "Amazon")
+    cost = AGENTCORE_VCPU_HOURS * AGENTCORE_USD_PER_VCPU_HOUR
+    writer.row(start=start, end=start + timedelta(days=1), account=PAYER, channel=channel,
+               usage_type="USE1-AgentCore-Runtime-vCPU-Hours", operation="InvokeAgentRuntime", line_type="Usage",
+               description="$0.0895 per vCPU-hour (AgentCore Runtime)", amount=AGENTCORE_VCPU_HOURS, cost=cost,
+               rate=AGENTCORE_USD_PER_VCPU_HOUR, pricing_unit="vCPU-Hours", region="us-east-1",
+               resource="arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/support_agent-Xy7",
+               principal=AGENTCORE_CALLER, discount=-cost * EDP_DISCOUNT_RATE,
+               product=product_map(channel, "us-east-1", None, "AgentCore Runtime"),
+               meta=LineMeta("agentcore", "agentcore"))
+    truth.add(_period(start), PAYER, "non_token_charges:agentcore", cost)
+    truth.planted["agentcore"] = {"account_id": PAYER, "usage_date": last.isoformat(), "billed_usd": cost,
+                                  "owned_by": "rule"}
 
     # provisioned throughput: one model unit of Nova Pro for 8 hours, hourly, idle or not
     channel = Channel("AWS", "AmazonBedrock", "Amazon Bedrock", "Nova Pro", "NovaPro", "Hours", "Amazon")
@@ -578,10 +663,24 @@ def _plant_unlogged(writer: LineWriter, rates: Mapping[tuple[str, str], list[Rat
                    line_type="Usage", description="$20.00 per model unit per hour for Nova Pro (no commitment)",
                    amount=1.0, cost=PT_USD_PER_HOUR, rate=PT_USD_PER_HOUR, pricing_unit="Hours",
                    region="us-west-2", resource=PT_ARN, principal=None, discount=-PT_USD_PER_HOUR * EDP_DISCOUNT_RATE,
-                   product=product_map(channel, "us-west-2", None, "Provisioned Throughput"))
+                   product=product_map(channel, "us-west-2", None, "Provisioned Throughput"),
+                   meta=LineMeta("provisioned_throughput", "provisioned_throughput", owner=("profile_map", PT_OWNER)))
         pt += PT_USD_PER_HOUR
     truth.add(_period(datetime(first.year, first.month, 1)), PAYER, "non_token_charges:provisioned_throughput", pt)
-    truth.planted["provisioned_throughput"] = {"account_id": PAYER, "usage_date": first.isoformat(), "billed_usd": pt}
+    truth.planted["provisioned_throughput"] = {"account_id": PAYER, "usage_date": first.isoformat(), "billed_usd": pt,
+                                               "resource_id": PT_ARN, "hours": [f"{h:02d}:00" for h in PT_HOURS],
+                                               "idle_owner": PT_OWNER, "owned_by": "provisioned_calls"}
+    # an hour refunded after an outage: a Refund line on the same usage type
+    start = datetime(first.year, first.month, first.day, PT_HOURS[-1])
+    writer.row(start=start, end=start + timedelta(hours=1), account=PAYER, channel=channel,
+               usage_type="USW2-ProvisionedThroughput-NovaPro-ModelUnits", operation="ProvisionedThroughput",
+               line_type="Refund", description="Refund: provisioned throughput outage", amount=0.0,
+               cost=-PT_REFUND_USD, rate=0.0, pricing_unit="Hours", region="us-west-2", resource=PT_ARN, principal=None,
+               product=product_map(channel, "us-west-2", None, "Provisioned Throughput"), public_cost=0.0,
+               meta=LineMeta("refund", "provisioned_throughput"))
+    truth.add(_period(start), PAYER, "refunds", -PT_REFUND_USD)
+    truth.planted["refund"] = {"account_id": PAYER, "usage_date": first.isoformat(), "kind": "provisioned_throughput",
+                               "amount_usd": -PT_REFUND_USD}
 
 
 def _plant_discounts_and_credit(writer: LineWriter, billed_days: list[str]) -> None:
@@ -592,7 +691,8 @@ def _plant_discounts_and_credit(writer: LineWriter, billed_days: list[str]) -> N
     for row in writer.rows:
         if row["line_item_line_item_type"] != "Usage" or not row["discount_total_discount"]:
             continue
-        discount_rows.append(dict(row, **{
+        source = writer.meta[row["identity_line_item_id"]]
+        discount_rows.append((LineMeta("discount", source.usage_kind, source.cell), dict(row, **{
             "line_item_line_item_type": "EdpDiscount",
             "identity_line_item_id": _line_id(row["identity_line_item_id"], "edp"),
             "line_item_line_item_description": "Enterprise Program Discount",
@@ -602,10 +702,11 @@ def _plant_discounts_and_credit(writer: LineWriter, billed_days: list[str]) -> N
             "line_item_usage_amount": 0.0,
             "pricing_public_on_demand_cost": 0.0,
             "discount": {}, "discount_total_discount": 0.0,
-        }))
+        })))
         edp[(row["bill_billing_period_start_date"][:7], row["line_item_usage_account_id"])] += row[
             "discount_total_discount"]
-    writer.rows.extend(discount_rows)
+    for meta, discount_row in discount_rows:
+        writer.add(discount_row, meta)
     for (period, account), amount_usd in edp.items():
         truth.add(period, account, "discounts", amount_usd)
     truth.planted["edp_discount"] = {"rate": EDP_DISCOUNT_RATE, "amount_usd": sum(edp.values())}
@@ -613,12 +714,14 @@ def _plant_discounts_and_credit(writer: LineWriter, billed_days: list[str]) -> N
     # a promotional credit, used up on the last billed day by PROD's first-party usage, daily lines
     last = billed_days[-1]
     daily: dict[tuple[str, ...], dict[str, Any]] = {}
+    credited: dict[tuple[str, ...], LineMeta] = {}
     for row in writer.rows:
         if (row["line_item_line_item_type"] == "Usage" and row["line_item_usage_start_date"][:10] == last
                 and row["bill_billing_entity"] == "AWS" and row["line_item_usage_account_id"] == PAYER):
             usage = (row["line_item_usage_type"], row["line_item_resource_id"] or "")
             if usage not in daily:
                 daily[usage] = dict(row, line_item_unblended_cost=0.0)
+                credited[usage] = writer.meta[row["identity_line_item_id"]]
             daily[usage]["line_item_unblended_cost"] += row["line_item_unblended_cost"] + row["discount_total_discount"]
     remaining = CREDIT_USD
     credit = 0.0
@@ -630,7 +733,8 @@ def _plant_discounts_and_credit(writer: LineWriter, billed_days: list[str]) -> N
         amount_usd = min(remaining, row["line_item_unblended_cost"])
         remaining -= amount_usd
         credit -= amount_usd
-        writer.rows.append(dict(row, **{
+        usage_meta = credited[key]
+        writer.add(dict(row, **{
             "line_item_line_item_type": "Credit",
             "identity_line_item_id": _line_id(last, *key, "credit"),
             "identity_time_interval": f"{_iso(start)}/{_iso(start + timedelta(days=1))}",
@@ -641,9 +745,219 @@ def _plant_discounts_and_credit(writer: LineWriter, billed_days: list[str]) -> N
             "line_item_net_unblended_cost": -amount_usd, "line_item_usage_amount": 0.0,
             "line_item_iam_principal": None,
             "pricing_public_on_demand_cost": 0.0, "discount": {}, "discount_total_discount": 0.0,
-        }))
+        }), LineMeta("credit", usage_meta.usage_kind, usage_meta.cell))
     truth.add(last[:7], PAYER, "credits", credit)
     truth.planted["credit"] = {"account_id": PAYER, "usage_date": last, "amount_usd": credit}
+
+
+def _plant_tax(writer: LineWriter) -> None:
+    """One Tax line per billing period and account with first-party (AWS) charges: TAX_RATE of their net,
+    dated the period's start, with no usage type (as AWS writes tax)."""
+    net: dict[tuple[str, str], float] = defaultdict(float)
+    for row in writer.rows:
+        if row["bill_billing_entity"] == "AWS":
+            net[(row["bill_billing_period_start_date"][:7], row["line_item_usage_account_id"])] += row[
+                "line_item_net_unblended_cost"]
+    channel = Channel("AWS", "AmazonBedrock", "Amazon Bedrock", None, None, "", "Amazon")
+    lines = []
+    for (period, account), amount_usd in sorted(net.items()):
+        tax = round(amount_usd * TAX_RATE, 2)
+        if tax <= 0:
+            continue
+        start, end = _period_bounds(period)
+        writer.row(start=start, end=end, account=account, channel=channel, usage_type="", operation="",
+                   line_type="Tax", description="Tax for product code AmazonBedrock", amount=0.0, cost=tax, rate=0.0,
+                   pricing_unit="", region="", resource=None, principal=None, public_cost=0.0,
+                   product=product_map(channel, "", None, "Tax"), meta=LineMeta("tax", "tax"))
+        writer.truth.add(period, account, "non_token_charges:tax", tax)
+        lines.append({"billing_period": period, "account_id": account, "amount_usd": tax})
+    writer.truth.planted["tax"] = {"rate": TAX_RATE, "lines": lines, "amount_usd": sum(t["amount_usd"] for t in lines)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The chargeback the bill should give: every line allocated by docs/bill.md's rules, computed here
+# from what the generator wrote and knows (each line's kind, cell and planted owner; the logs' apps in
+# usage_hourly.csv), never from the models. tests/test_bill.py holds the marts to it, to the cent.
+
+ADJUSTMENT_KINDS = ("discount", "credit", "refund")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """seeds/shared_cost_rules.csv's rule for a kind of charge that nothing names an owner for."""
+
+    rule: str  # proportional | even | owner | unattributed
+    owner_app: str = ""
+
+
+@dataclass
+class Part:
+    """A part of a bill line that goes to one app."""
+
+    period: str
+    account: str
+    app: str
+    kind: str  # the line's kind (token for the cells)
+    usage_type: str | None
+    gross: float
+    discount: float
+    credit: float
+    estimated: float = 0.0
+
+    @property
+    def net(self) -> float:
+        return self.gross + self.discount + self.credit
+
+
+def load_rules(path: Path) -> dict[str, Rule]:
+    with path.open(newline="") as handle:
+        return {row["charge_kind"].strip(): Rule(row["rule"].strip(), (row.get("owner_app") or "").strip())
+                for row in csv.DictReader(handle)}
+
+
+def _money(row: Mapping[str, Any], meta: LineMeta) -> tuple[float, float, float]:
+    """(gross, discount, credit) of a line: CUR 2.0's net split the way docs/bill.md says."""
+    unblended, net = row["line_item_unblended_cost"], row["line_item_net_unblended_cost"]
+    if meta.line_kind == "discount":
+        return 0.0, net, 0.0
+    if meta.line_kind in ("credit", "refund"):
+        return 0.0, 0.0, net
+    return unblended, net - unblended, 0.0
+
+
+def _spread(parts: list[Part], weights: Mapping[str, float], template: Part,
+            estimates: Mapping[str, float] | None = None) -> None:
+    """The template's money over the apps, in proportion to their weights (only positive ones count);
+    to `unattributed` when none is."""
+    positive = {app: weight for app, weight in weights.items() if weight > 0} or {"unattributed": 1.0}
+    total = sum(positive.values())
+    for app, weight in sorted(positive.items()):
+        share = weight / total
+        parts.append(Part(template.period, template.account, app, template.kind, template.usage_type,
+                          template.gross * share, template.discount * share, template.credit * share,
+                          (estimates or {}).get(app, 0.0)))
+
+
+def expected_parts(writer: LineWriter, usage: list[dict[str, str]], rules: Mapping[str, Rule]) -> list[Part]:
+    """Every line of the bill, allocated: cells by the apps' estimate (else tokens), provisioned hours by
+    the tokens of their calls, owned lines to their owner, the rest by the rules, then discounts,
+    credits and refunds to the usage they discount, then tax by the pre-tax charge."""
+    estimates: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    tokens: dict[tuple[str, ...], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    provisioned: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    columns = {"input": "input_tokens", "output": "output_tokens", "cache_read": "cache_read_input_tokens",
+               "cache_write": "cache_write_input_tokens"}
+    for row in usage:
+        if row["price_scope"] == "provisioned":
+            calls = provisioned[(row["hour_start"], row["account_id"])]
+            calls[row["app"]] += sum(int(row[column]) for column in columns.values())
+            continue
+        for kind, column in columns.items():
+            cell = (row["hour_start"][:10], row["account_id"], row["aws_region"], row["model_id"], kind)
+            estimates[cell][row["app"]] += float(row[f"{kind}_cost_usd"])
+            tokens[cell][row["app"]] += int(row[column])
+
+    cells: dict[tuple[str, str, str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    lines: list[tuple[dict[str, Any], LineMeta]] = []
+    for row in writer.rows:
+        meta = writer.meta[row["identity_line_item_id"]]
+        if meta.usage_kind == "token" and meta.cell is not None:
+            cells[meta.cell] = [a + b for a, b in zip(cells[meta.cell], _money(row, meta), strict=True)]
+        else:
+            lines.append((row, meta))
+
+    def template(row: Mapping[str, Any], meta: LineMeta) -> Part:
+        return Part(row["bill_billing_period_start_date"][:7], row["line_item_usage_account_id"], "", meta.line_kind,
+                    row["line_item_usage_type"], *_money(row, meta))
+
+    usage_parts: list[Part] = []
+    for cell, (gross, discount, credit) in cells.items():
+        shared = Part(cell[0][:7], cell[1], "", "token", None, gross, discount, credit)
+        weights = {a: v for a, v in estimates[cell].items() if v > 0} or dict(tokens[cell])
+        _spread(usage_parts, weights, shared, estimates[cell])
+    ruled = []
+    for row, meta in lines:
+        if meta.line_kind in (*ADJUSTMENT_KINDS, "tax"):
+            continue
+        calls = provisioned.get((row["line_item_usage_start_date"], row["line_item_usage_account_id"]), {})
+        if meta.line_kind == "provisioned_throughput" and sum(calls.values()) > 0:
+            _spread(usage_parts, calls, template(row, meta))
+        elif meta.owner is not None:
+            _spread(usage_parts, {meta.owner[1]: 1.0}, template(row, meta))
+        else:
+            ruled.append((row, meta))
+
+    app_usage: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for part in usage_parts:
+        if part.app != "unattributed":
+            app_usage[(part.period, part.account)][part.app] += part.gross
+    shared_parts: list[Part] = []
+    for row, meta in ruled:
+        rule = rules.get(meta.line_kind, Rule("unattributed"))
+        line = template(row, meta)
+        apps = {app: v for app, v in app_usage[(line.period, line.account)].items() if v > 0}
+        _spread(shared_parts, {"proportional": apps, "even": {app: 1.0 for app in apps},
+                               "owner": {rule.owner_app or "shared": 1.0}}.get(rule.rule, {}), line)
+
+    followed = usage_parts + shared_parts
+    adjustment_parts: list[Part] = []
+    for row, meta in lines:
+        if meta.line_kind not in ADJUSTMENT_KINDS:
+            continue
+        line = template(row, meta)
+        here = [p for p in followed if (p.period, p.account) == (line.period, line.account) and p.gross > 0]
+        same = [p for p in here if p.usage_type == line.usage_type] or here
+        by_app: dict[str, float] = defaultdict(float)
+        for part in same:
+            by_app[part.app] += part.gross
+        _spread(adjustment_parts, by_app, line)
+
+    pre_tax = followed + adjustment_parts
+    tax_parts: list[Part] = []
+    for row, meta in lines:
+        if meta.line_kind != "tax":
+            continue
+        line = template(row, meta)
+        charges: dict[str, float] = defaultdict(float)
+        for part in pre_tax:
+            if (part.period, part.account) == (line.period, line.account):
+                charges[part.app] += part.net
+        _spread(tax_parts, charges, line)
+    return pre_tax + tax_parts
+
+
+def chargeback_truth(parts: list[Part]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per billing period, account and app: net, estimate, gross and each kind's gross; and per period,
+    account, kind and app, where each kind other than token went (gross and net)."""
+    apps: dict[tuple[str, str, str], dict[str, Any]] = {}
+    kinds: dict[tuple[str, str, str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for part in parts:
+        entry = apps.setdefault((part.period, part.account, part.app), {
+            "net_cost_usd": 0.0, "estimated_cost_usd": 0.0, "billed_cost_usd": 0.0, "by_kind": defaultdict(float)})
+        entry["net_cost_usd"] += part.net
+        entry["estimated_cost_usd"] += part.estimated
+        entry["billed_cost_usd"] += part.gross
+        entry["by_kind"][part.kind] += part.gross
+        if part.kind != "token":
+            kinds[(part.period, part.account, part.kind, part.app)][0] += part.gross
+            kinds[(part.period, part.account, part.kind, part.app)][1] += part.net
+    chargeback = [{"billing_period": period, "account_id": account, "app": app, **entry,
+                   "by_kind": dict(sorted(entry["by_kind"].items()))}
+                  for (period, account, app), entry in sorted(apps.items())]
+    allocation = [{"billing_period": period, "account_id": account, "charge_kind": kind, "app": app,
+                   "billed_cost_usd": gross, "net_cost_usd": net}
+                  for (period, account, kind, app), (gross, net) in sorted(kinds.items())]
+    return chargeback, allocation
+
+
+def expected_allocation(logs: Path, pricing: Path, profile_tags: Mapping[str, Mapping[str, str]], rules: Path,
+                        planted: bool = True) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The chargeback and the allocation of every kind that the sample's bill should give under these
+    rules (a test's own copy of seeds/shared_cost_rules.csv): the bill's lines made again, as
+    write_cur made them (nothing here is random), and allocated by expected_parts."""
+    usage = read_usage_hourly(logs)
+    writer = build_lines(usage, load_rates(pricing), profile_tags, planted)
+    return chargeback_truth(expected_parts(writer, usage, load_rules(rules)))
 
 
 def write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
@@ -700,13 +1014,15 @@ def profile_tags_from_map(profile_map: Path) -> dict[str, dict[str, str]]:
 
 
 def write_cur(logs: Path, pricing: Path, profile_tags: Mapping[str, Mapping[str, str]], planted: bool = True,
-              root: Path | None = None) -> dict[str, Any]:
+              root: Path | None = None, rules: Path | None = None) -> dict[str, Any]:
     """Write the export under ``root`` (default ``<logs>/cur``) and ``ground_truth/bill_truth.json``;
-    return the truth."""
+    return the truth. ``rules``: seeds/shared_cost_rules.csv (default: beside the price catalog)."""
     root = root or logs / "cur"
     usage = read_usage_hourly(logs)
     writer = build_lines(usage, load_rates(pricing), profile_tags, planted)
     files = write_export(writer.rows, root, planted)
+    chargeback, allocation = chargeback_truth(expected_parts(
+        writer, usage, load_rules(rules or pricing.parent / "shared_cost_rules.csv")))
     waterfall = []
     for (period, account), steps in sorted(writer.truth.waterfall.items()):
         billed = steps.pop("billed_tokens", 0.0)
@@ -716,7 +1032,7 @@ def write_cur(logs: Path, pricing: Path, profile_tags: Mapping[str, Mapping[str,
                           "net_bill_usd": net, "steps": dict(sorted(steps.items()))})
     truth = {"export_root": str(root), "export_name": EXPORT_NAME, "planted": planted,
              "data_files": [str(path) for path in files], "causes": writer.truth.planted, "waterfall": waterfall,
-             "line_count": len(writer.rows)}
+             "line_count": len(writer.rows), "chargeback": chargeback, "allocation": allocation}
     folder = logs / "ground_truth"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "bill_truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")

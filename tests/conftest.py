@@ -119,10 +119,10 @@ def reporting_views(database: Path, root: Path) -> Path:
     return database
 
 
-def generate(out: Path, records: int, days: int, start: str, seed: int) -> None:
+def generate(out: Path, records: int, days: int, start: str, seed: int, *flags: str) -> None:
     subprocess.run(
         [sys.executable, str(GENERATOR), "--records", str(records), "--days", str(days),
-         "--start-date", start, "--seed", str(seed), "--out", str(out), "--quiet", "--workers", "2"],
+         "--start-date", start, "--seed", str(seed), "--out", str(out), "--quiet", "--workers", "2", *flags],
         check=True, capture_output=True,
     )
 

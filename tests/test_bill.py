@@ -32,8 +32,12 @@ STEPS = {
     "unlogged_traffic:mantle": ("unlogged_traffic", "mantle"),
     "non_token_charges:guardrails": ("non_token_charges", "guardrails"),
     "non_token_charges:provisioned_throughput": ("non_token_charges", "provisioned_throughput"),
+    "non_token_charges:knowledge_bases": ("non_token_charges", "knowledge_bases"),
+    "non_token_charges:agentcore": ("non_token_charges", "agentcore"),
+    "non_token_charges:tax": ("non_token_charges", "tax"),
     "discounts": ("credits_and_discounts", "discount"),
     "credits": ("credits_and_discounts", "credit"),
+    "refunds": ("credits_and_discounts", "refund"),
 }
 
 
@@ -135,7 +139,14 @@ def test_every_planted_cause_is_found_to_the_cent(billed: Bill) -> None:
     assert found[("2026-11", logging_off["account_id"], "token_count_gap", "tokens")] == pytest.approx(
         logging_off["billed_usd"], abs=CENT)
     edp = sum(amount for key, amount in found.items() if key[2:] == ("credits_and_discounts", "discount"))
-    assert edp == pytest.approx(causes["edp_discount"]["amount_usd"], abs=CENT)
+    assert edp == pytest.approx(causes["edp_discount"]["amount_usd"] + causes["discount_line"]["amount_usd"], abs=CENT)
+    assert found[("2026-11", prod, "credits_and_discounts", "refund")] == pytest.approx(
+        causes["refund"]["amount_usd"], abs=CENT)
+    for cause, kind in (("knowledge_base", "knowledge_bases"), ("agentcore", "agentcore")):
+        assert found[("2026-11", prod, "non_token_charges", kind)] == pytest.approx(
+            causes[cause]["billed_usd"], abs=CENT)
+    taxes = sum(amount for key, amount in found.items() if key[2:] == ("non_token_charges", "tax"))
+    assert taxes == pytest.approx(causes["tax"]["amount_usd"], abs=CENT) and taxes > 0
 
 
 def test_waterfall_adds_up_and_its_residual_is_nil(billed: Bill) -> None:
@@ -245,7 +256,7 @@ def test_both_billing_channels_and_every_pricing_unit_convert_to_the_logged_toke
                "cache_write": "cache_write_input_tokens"}
     expected: dict[tuple[str, str], int] = defaultdict(int)
     for row in usage_hourly(billed.logs):
-        if row["hour_start"][:10] not in lag:
+        if row["hour_start"][:10] not in lag and row["price_scope"] != "provisioned":  # its hours are billed
             for kind, column in columns.items():
                 expected[(CHANNELS[row["model_id"]].pricing_unit, kind)] += int(row[column])
     found = billed.project.query(
@@ -312,7 +323,7 @@ def test_focus_view_bills_what_was_allocated(billed: Bill) -> None:
     assert focus_total == pytest.approx(net, abs=1e-6)
     categories = {r[0] for r in billed.project.query(
         'select distinct "ChargeCategory" from main.fct_focus_allocated_cost')}
-    assert categories == {"Usage", "Credit"}
+    assert categories == {"Usage", "Credit", "Tax"}
     ((tags,),) = billed.project.query(
         """select "Tags"['app'] from main.fct_focus_allocated_cost where "x_App" = 'support-chat' limit 1""")
     assert tags == "support-chat"

@@ -53,8 +53,12 @@ TRUTH_STEPS = {
     "unlogged_traffic:mantle": ("unlogged_traffic", "mantle"),
     "non_token_charges:guardrails": ("non_token_charges", "guardrails"),
     "non_token_charges:provisioned_throughput": ("non_token_charges", "provisioned_throughput"),
+    "non_token_charges:knowledge_bases": ("non_token_charges", "knowledge_bases"),
+    "non_token_charges:agentcore": ("non_token_charges", "agentcore"),
+    "non_token_charges:tax": ("non_token_charges", "tax"),
     "discounts": ("credits_and_discounts", "discount"),
     "credits": ("credits_and_discounts", "credit"),
+    "refunds": ("credits_and_discounts", "refund"),
 }
 
 
@@ -234,7 +238,8 @@ def test_summary_prints_each_billing_period_to_the_cent(billed: Billed) -> None:
     assert prices == pytest.approx(causes["price_change"]["amount_usd"], abs=2 * CENT)
     discounts = sum(dollars(part.rsplit(" ", 1)[1]) for p in (october, november)
                     for part in p["discounts and credits"]["of which"].split(", ") if part.startswith("discount "))
-    assert discounts == pytest.approx(causes["edp_discount"]["amount_usd"], abs=2 * CENT)
+    assert discounts == pytest.approx(causes["edp_discount"]["amount_usd"] + causes["discount_line"]["amount_usd"],
+                                      abs=2 * CENT)
     lag = sum(dollars(p["not billed yet (CUR lag)"]["amount"]) for p in (october, november))
     assert lag == pytest.approx(sum(w["steps"].get("not_yet_billed", 0) for w in billed.truth["waterfall"]),
                                 abs=CENT)
@@ -356,7 +361,7 @@ def test_waterfalls_render_in_headless_chromium(chromium: str, page: tuple[Path,
 # Without the bill marts: no section, nothing else changes
 
 
-BILL_SECTION = re.compile(r"\n\nBill versus estimate, .*?(?=\n\n|\Z)", re.S)
+BILL_SECTION = re.compile(r"\n\n(Bill versus estimate|Billed cost by app and team), .*?(?=\n\n|\Z)", re.S)
 
 
 def test_no_bill_marts_no_section(billed: Billed, tmp_path: Path) -> None:
@@ -404,12 +409,13 @@ def test_wording_when_nothing_is_billed_or_nothing_differs() -> None:
     assert one_day.coverage == "CUR 2.0 billed through 2026-11-01; 2026-11-02 pending"
     assert one_day.line == ("5 cells reconciled, 1 with a variance, 0 not in the logs, 2 not in the bill, 3 pending "
                             "(fct_bill_reconciliation)")
-    steps = [summary.BillStep(0, "log_estimate", "log_estimate", 10.0, ""),
-             summary.BillStep(3, "price_difference", "unit_price", -0.004, ""),
-             summary.BillStep(7, "credits_and_discounts", "credit", 0.0, ""),
-             summary.BillStep(7, "credits_and_discounts", "discount", -0.3, ""),
-             summary.BillStep(8, "residual", "residual", 1e-13, ""),
-             summary.BillStep(9, "net_bill", "net_bill", 9.696, "")]
+    # the cause's words come with each step, from the mart (seeds/bill_causes.csv): LABELS, as it gives them
+    steps = [summary.BillStep(0, "log_estimate", "log_estimate", 10.0, "", LABELS["log_estimate"], "estimate", True),
+             summary.BillStep(3, "price_difference", "unit_price", -0.004, "", LABELS["price_difference"], "prices"),
+             summary.BillStep(7, "credits_and_discounts", "credit", 0.0, "", LABELS["credits_and_discounts"]),
+             summary.BillStep(7, "credits_and_discounts", "discount", -0.3, "", LABELS["credits_and_discounts"]),
+             summary.BillStep(8, "residual", "residual", 1e-13, "", LABELS["residual"]),
+             summary.BillStep(9, "net_bill", "net_bill", 9.696, "", LABELS["net_bill"], "net bill", True)]
     bill = summary.BillPeriod(nov, summary.Window(nov, nov), steps, one_day, [], [], None)
     assert bill.notes == ["No stale list price.", "0 profile tags differ from the bill."]
     assert [(c.label, c.amount_text, c.breakdown_text) for c in bill.causes] == [
@@ -422,3 +428,33 @@ def test_wording_when_nothing_is_billed_or_nothing_differs() -> None:
     lonely = summary.BillPeriod(nov, summary.Window(nov, nov), steps, one_day, None, None,
                                 [summary.CallerDifference("arn:aws:iam::1:user/a", "1", "differs", 2.0, 1.0)])
     assert lonely.notes == ["1 caller differs from the bill."]
+
+
+def test_a_3_dollar_step_is_seen_beside_a_1500_dollar_bar() -> None:
+    """When the steps span little of the totals, the waterfall's axis starts near the lowest level they
+    walk through, not at $0, and the two totals are drawn broken at its foot: a $3 step is pixels tall,
+    in scale with the others, beside a $1,500 bar. The table under it keeps every amount."""
+    from bedrock_costs.report import render
+
+    nov = dt.date(2026, 11, 1)
+    steps = [summary.BillStep(0, "log_estimate", "log_estimate", 1500.0, "", LABELS["log_estimate"], "estimate", True),
+             summary.BillStep(3, "price_difference", "unit_price", 3.0, "", LABELS["price_difference"], "prices"),
+             summary.BillStep(5, "non_token_charges", "guardrails", 160.0, "", LABELS["non_token_charges"]),
+             summary.BillStep(7, "credits_and_discounts", "credit", -5.0, "", LABELS["credits_and_discounts"]),
+             summary.BillStep(8, "residual", "residual", 0.0, "", LABELS["residual"]),
+             summary.BillStep(9, "net_bill", "net_bill", 1658.0, "", LABELS["net_bill"], "net bill", True)]
+    status = summary.BillStatus(nov, None, None, 10, 0, 0, 0, 0)
+    bill = summary.BillPeriod(nov, summary.Window(nov, nov), steps, status, [], [], None)
+    svg = render.waterfall_chart(bill)
+    marks = {kind: (float(y), float(h)) for y, h, kind in re.findall(
+        r'<rect class="mark" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"[^>]*data-kind="(\w+)"', svg)}
+    start = float(re.search(r'data-axis-start-usd="([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    assert 'data-axis-break="true"' in svg and 1400 <= start < 1500
+    plot_h = 380 - 30 - 44  # the chart's height less its top and bottom margins
+    on_zero_axis = 3.0 / 1700 * plot_h  # the $3 step on an axis from $0: about half a pixel
+    assert marks["unit_price"][1] >= 3 > 5 * on_zero_axis
+    assert marks["guardrails"][1] / marks["unit_price"][1] == pytest.approx(160 / 3, rel=0.03)
+    for total in ("log_estimate", "net_bill"):  # from the axis' foot, broken
+        y, h = marks[total]
+        assert y + h == pytest.approx(30 + plot_h, abs=0.1)
+    assert svg.count('class="axis-break"') == 2 and "The axis starts at $1,450" in svg

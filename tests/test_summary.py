@@ -271,12 +271,17 @@ def sample_args() -> list[str]:
 
 @pytest.fixture(scope="module")
 def bundled_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The bundled sample (make sample's arguments), built: about a minute."""
-    args = dict(zip(sample_args()[::2], sample_args()[1::2], strict=True))
+    """The bundled sample (make sample's arguments) and, with --cur, its bill, built as `make run` builds
+    them: about two minutes."""
+    flags = [arg for arg in sample_args() if arg == "--cur"]
+    valued = [arg for arg in sample_args() if arg not in flags]
+    args = dict(zip(valued[::2], valued[1::2], strict=True))
     root = tmp_path_factory.mktemp("bundled")
     project = make_project(root / "project", root / "logs")
-    generate(project.logs, records=int(args["--records"]), days=int(args["--days"]), start=args["--start-date"],
-             seed=int(args["--seed"]))
+    generate(project.logs, int(args["--records"]), int(args["--days"]), args["--start-date"], int(args["--seed"]),
+             *flags)
+    if flags:
+        project.default_vars = {"bedrock_costs_cur_path": str(project.logs / "cur")}
     run = project.dbt("build")
     assert run.success, "\n".join(m for m in run.messages if "ERROR" in m or "FAIL" in m)
     return project
@@ -290,6 +295,33 @@ def test_readme_example_is_the_bundled_sample_summary(bundled_sample: Project, t
         fresh = summary.summary(con, defaults.days, defaults.top)
     block = summary.readme_block((REPO / "README.md").read_text(encoding="utf-8"))
     assert block == fresh, "README.md's example is stale: run `make readme-example`"
+
+
+def test_the_bundled_samples_chargeback_is_the_generators(bundled_sample: Project) -> None:
+    """`make run`'s chargeback, to the cent, against the generator's own allocation (bill_truth.json,
+    computed by sample_cur.py from the lines it wrote, never from the marts): per billing period,
+    account and app, and per kind of shared charge; and per account, the net invoice."""
+    import json
+
+    truth = json.loads((bundled_sample.logs / "ground_truth" / "bill_truth.json").read_text())
+    found = {(str(p)[:7], a, app): (n, e) for p, a, app, n, e in bundled_sample.query(
+        "select billing_period, account_id, app, sum(net_cost_usd), sum(estimated_cost_usd) "
+        "from main.fct_bill_chargeback group by 1, 2, 3")}
+    expected = {(r["billing_period"], r["account_id"], r["app"]): (r["net_cost_usd"], r["estimated_cost_usd"])
+                for r in truth["chargeback"]}
+    assert found.keys() == expected.keys()
+    for key, amounts in expected.items():
+        assert found[key] == pytest.approx(amounts, abs=0.005), key
+    kinds = {(str(p)[:7], a, k, app): (b, n) for p, a, k, app, b, n in bundled_sample.query(
+        "select billing_period, account_id, charge_kind, app, sum(billed_cost_usd), sum(net_cost_usd) "
+        "from main.fct_daily_app_cost_billed where charge_kind <> 'token' group by 1, 2, 3, 4")}
+    for row in truth["allocation"]:
+        key = (row["billing_period"], row["account_id"], row["charge_kind"], row["app"])
+        want = (row["billed_cost_usd"], row["net_cost_usd"])
+        assert kinds.get(key, (0.0, 0.0)) == pytest.approx(want, abs=0.005), key
+    for entry in truth["waterfall"]:
+        net = sum(n for (p, a, _), (n, _) in found.items() if (p, a) == (entry["billing_period"], entry["account_id"]))
+        assert net == pytest.approx(entry["net_bill_usd"], abs=0.005)
 
 
 def test_readme_option_writes_and_checks_the_block(sample: Project, tmp_path: Path,

@@ -238,6 +238,73 @@ def test_the_commands_read_the_trino_target(sample_on_trino: TrinoProject, reade
          [dataclasses.asdict(r) for r in budget_alerts.read_rows(duck)], "budget rows")
 
 
+# ---------------------------------------------------------------------------------------------
+# The bill and its chargeback on Trino: the CUR table over the export's files, the same rows as DuckDB
+
+BILL_MARTS = ["fct_bill_reconciliation", "fct_bill_variance_by_cause", "fct_daily_app_cost_billed",
+              "fct_bill_chargeback", "fct_bill_caller_comparison", "fct_bill_profile_tag_comparison"]
+
+
+@pytest.fixture(scope="module")
+def billed_on_both(trino_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrinoProject, Project]:
+    """Five days of logs and their bill (every shared charge planted), built on Trino, through the CUR
+    table create_cur_table makes over a local copy of the export, and on DuckDB."""
+    root = tmp_path_factory.mktemp("bill_on_trino")
+    logs = root / "logs"
+    generate(logs, 6_000, 5, "2026-11-01", 19, "--cur")
+    for stale in (logs / "cur").rglob("*-stale-*.parquet"):
+        stale.unlink()  # a table reads every file of a period's folder: the export overwrites (OVERWRITE_REPORT)
+    duck = make_project(root / "duckdb", logs)
+    duck.default_vars = {"bedrock_costs_cur_path": str(logs / "cur")}
+    run = duck.dbt("build")
+    assert run.success, [m for m in run.messages if "ERROR" in m or "FAIL" in m][-15:]
+    project = trino_project(root / "trino", logs, "bill_equal", trino_server)
+    cur = {"bedrock_costs_cur_table": "cur_2_0", "bedrock_costs_cur_path": str(logs / "cur"),
+           "bedrock_costs_cur_export_name": "bedrock-costs-cur", "bedrock_costs_cur_start_period": "2026-10"}
+    for step in (("run-operation", "create_bedrock_log_table"), ("run-operation", "create_cur_table"), ("build",)):
+        done = project.dbt(*step, vars=cur)
+        assert done.success, [m for m in done.messages if "ERROR" in m or "FAIL" in m or "Error" in m][-15:]
+    return project, duck
+
+
+@pytest.mark.parametrize("mart", BILL_MARTS)
+def test_the_bill_and_its_chargeback_on_trino_equal_duckdb(billed_on_both: tuple[TrinoProject, Project],
+                                                           mart: str) -> None:
+    trino, duck = billed_on_both
+    assert_same_rows(trino.mart(mart), duck.mart(mart), mart)
+
+
+def test_the_chargeback_command_and_export_on_trino_equal_duckdb(billed_on_both: tuple[TrinoProject, Project],
+                                                                 tmp_path: Path) -> None:
+    """What finance gets, on each engine: `bedrock-costs chargeback` and the bill's export sections."""
+    from bedrock_costs import chargeback, export, figures
+    from bedrock_costs.warehouse import DuckDBWarehouse, TrinoWarehouse
+
+    trino_project_, duck = billed_on_both
+    duck.query("checkpoint")
+    copy = tmp_path / "duck.duckdb"
+    shutil.copy(duck.database, copy)
+    trino = TrinoWarehouse("127.0.0.1", int(trino_project_.port), "bedrock_costs_tests", "iceberg",
+                           trino_project_.schema)
+    on_duckdb = DuckDBWarehouse(copy)
+    try:
+        files = {}
+        for engine, reader in (("trino", trino), ("duckdb", on_duckdb)):
+            path, rows, net = chargeback.write_chargeback(reader, "2026-11", tmp_path / engine, "json")
+            files[engine] = (json.loads(path.read_text()), rows, net)
+        same(files["trino"], files["duckdb"], "chargeback_2026-11.json")
+        data = figures.data_window(on_duckdb)
+        assert data is not None
+        for name in ("chargeback", "bill_unattributed", "bill_waterfall", "bill_status"):
+            outs = [json.loads(export.export(reader, data, data, [name], tmp_path / f"{engine}_export", "json")[0][1]
+                               .read_text()) for engine, reader in (("trino", trino), ("duckdb", on_duckdb))]
+            assert outs[1], name
+            same(outs[0], outs[1], name)
+    finally:
+        trino.close()
+        on_duckdb.close()
+
+
 @pytest.fixture(scope="module")
 def incremental(trino_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrinoProject, TrinoProject]:
     """Eight days built, then a ninth day delivered and a scheduled build; and a full refresh of the

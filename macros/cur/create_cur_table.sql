@@ -46,9 +46,18 @@
 
 
 {#- s3://bucket/prefix/export/data/: where the export's billing periods are. Each part is checked,
-    since it is inlined into DDL: a quote or a wildcard is refused, not escaped. -#}
+    since it is inlined into DDL: a quote or a wildcard is refused, not escaped. On Trino without a
+    bucket, a local copy of the export (bedrock_costs_cur_path, an absolute folder: the local Trino of
+    `make trino-up`) is local:///<folder>/<export>/data/, as the log table's local folder is. -#}
 {% macro cur_data_location() -%}
     {%- set bucket = var('bedrock_costs_cur_bucket', '') | string | trim -%}
+    {%- if target.type == 'trino' and not bucket and bedrock_costs.cur_root().startswith('/') -%}
+        {%- set export = bedrock_costs.cur_export_name() -%}
+        {%- if '*' in export -%}
+            {{ exceptions.raise_compiler_error('bedrock_costs_cur_export_name: set it to the export\'s name (a table reads one export)') }}
+        {%- endif -%}
+        {{ return('local://' ~ bedrock_costs.cur_root() ~ '/' ~ export ~ '/data/') }}
+    {%- endif -%}
     {%- if not modules.re.fullmatch('[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]', bucket) -%}
         {{ exceptions.raise_compiler_error('bedrock_costs_cur_bucket: "' ~ bucket ~ '" is not an S3 bucket name; set it to the bucket the CUR 2.0 export is delivered to.') }}
     {%- endif -%}
@@ -108,7 +117,11 @@ alter table {{ bedrock_costs.cur_table_name() }} set tblproperties (
 
 {#- Trino's Hive connector takes the same table as CREATE TABLE ... WITH, projection as column and
     table properties (as the log table does), in the Hive catalog of bedrock_costs_raw_database. The
-    table is external: dropping it to apply changed vars leaves the export alone. -#}
+    table is external: dropping it to apply changed vars leaves the export alone. Trino's date
+    projection steps by days, hours, minutes or seconds, never months (a `yyyy-MM` range fails, or
+    would list each month once a day), so the billing periods are an enum: every month from
+    bedrock_costs_cur_start_period to 24 months after the run-operation (a period not delivered yet is
+    an absent partition, as an hour without logs is: hive.ignore-absent-partitions). -#}
 {% macro trino__cur_table_statements() %}
     {%- set location = bedrock_costs.cur_data_location() -%}
     {%- set table_name = bedrock_costs.cur_table_name() -%}
@@ -116,6 +129,13 @@ alter table {{ bedrock_costs.cur_table_name() }} set tblproperties (
     {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}', start_period) -%}
         {{ exceptions.raise_compiler_error('bedrock_costs_cur_start_period: ' ~ start_period ~ ' is not a billing period (YYYY-MM)') }}
     {%- endif -%}
+    {%- set first_year, first_month = start_period[:4] | int, start_period[5:] | int -%}
+    {%- set today = modules.datetime.date.today() -%}
+    {%- set periods = [] -%}
+    {%- for i in range((today.year - first_year) * 12 + today.month - first_month + 25) -%}
+        {%- set month = first_month - 1 + i -%}
+        {%- do periods.append("'%04d-%02d'" % (first_year + month // 12, month % 12 + 1)) -%}
+    {%- endfor -%}
     {%- set create_schema -%}
 create schema if not exists {{ table_name.rsplit('.', 1)[0] }}
     {%- endset -%}
@@ -128,9 +148,7 @@ create table {{ table_name }} (
     {{ column_name }} {{ column_type }},
     {%- endfor %}
     billing_period varchar with (
-        partition_projection_type = 'date', partition_projection_format = 'yyyy-MM',
-        partition_projection_range = array['{{ start_period }}', 'NOW'],
-        partition_projection_interval = 1, partition_projection_interval_unit = 'MONTHS'
+        partition_projection_type = 'enum', partition_projection_values = array[{{ periods | join(', ') }}]
     )
 )
 with (

@@ -56,19 +56,20 @@ resolved as (
         on invocations.caller_arn = callers.caller_arn
 ),
 
-priced as (
+matched as (
     -- the whole request is priced at the tier its total input falls in (input + cache read + cache
-    -- write), each token kind at its own rate (inputTokenCount excludes cache tokens)
+    -- write); a provisioned model's tokens at 0 (its model unit hours are billed, and the bill
+    -- allocates them to the calls through it: int_bill_provisioned_usage)
     select
         resolved.*,
-        prices.model_id is not null as has_price,
-        prices.context_tier,
-        {{ bedrock_costs.token_cost('resolved.input_tokens', 'prices.input_usd_per_mtok') }} as input_cost_usd,
-        {{ bedrock_costs.token_cost('resolved.output_tokens', 'prices.output_usd_per_mtok') }} as output_cost_usd,
-        {{ bedrock_costs.token_cost('resolved.cache_read_input_tokens', 'prices.cache_read_usd_per_mtok') }}
-            as cache_read_cost_usd,
-        {{ bedrock_costs.token_cost('resolved.cache_write_input_tokens', 'prices.cache_write_usd_per_mtok') }}
-            as cache_write_cost_usd
+        prices.model_id is not null or resolved.price_scope = 'provisioned' as has_price,
+        coalesce(prices.context_tier, case when resolved.price_scope = 'provisioned' then 'standard' end) as context_tier,
+        case when resolved.price_scope = 'provisioned' then 0 else prices.input_usd_per_mtok end as input_usd_per_mtok,
+        case when resolved.price_scope = 'provisioned' then 0 else prices.output_usd_per_mtok end as output_usd_per_mtok,
+        case when resolved.price_scope = 'provisioned' then 0 else prices.cache_read_usd_per_mtok end
+            as cache_read_usd_per_mtok,
+        case when resolved.price_scope = 'provisioned' then 0 else prices.cache_write_usd_per_mtok end
+            as cache_write_usd_per_mtok
     from resolved
     left join prices
         on resolved.model_id = prices.model_id
@@ -77,6 +78,19 @@ priced as (
         and {{ bedrock_costs.rate_in_force('prices', 'resolved.invoked_at') }}
         and resolved.total_input_tokens > prices.tier_floor
         and resolved.total_input_tokens <= prices.tier_ceiling
+),
+
+priced as (
+    -- each token kind at its own rate (inputTokenCount excludes cache tokens)
+    select
+        matched.*,
+        {{ bedrock_costs.token_cost('matched.input_tokens', 'matched.input_usd_per_mtok') }} as input_cost_usd,
+        {{ bedrock_costs.token_cost('matched.output_tokens', 'matched.output_usd_per_mtok') }} as output_cost_usd,
+        {{ bedrock_costs.token_cost('matched.cache_read_input_tokens', 'matched.cache_read_usd_per_mtok') }}
+            as cache_read_cost_usd,
+        {{ bedrock_costs.token_cost('matched.cache_write_input_tokens', 'matched.cache_write_usd_per_mtok') }}
+            as cache_write_cost_usd
+    from matched
 ),
 
 final as (

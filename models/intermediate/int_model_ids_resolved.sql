@@ -27,7 +27,8 @@ catalog_models as (
 ),
 
 referenced as (
-    -- an application profile hides its model: take the profile's model_source instead
+    -- an application profile hides its model: take the profile's model_source instead (a provisioned
+    -- model's row names its model too)
     select
         model_ids.model_id_key,
         {{ bedrock_costs.is_application_profile('model_ids.model_id_key') }} as is_application_profile,
@@ -51,7 +52,10 @@ parsed as (
     select
         referenced.*,
         {{ bedrock_costs.canonical_model_id('referenced.model_reference') }} as base_model_id,
-        {{ bedrock_costs.model_price_scope('referenced.model_reference') }} as price_scope,
+        case
+            when {{ bedrock_costs.is_provisioned_model('referenced.model_id_key') }} then 'provisioned'
+            else {{ bedrock_costs.model_price_scope('referenced.model_reference') }}
+        end as price_scope,
         {{ bedrock_costs.model_routing_prefix('referenced.model_reference') }} as routing_prefix
     from referenced
 ),

@@ -38,6 +38,8 @@ COMMANDS: dict[str, Command] = {
     "export": Command("bedrock_costs.export", "the report's sections as CSV, JSON or Parquet files, for a period"),
     "check-logs": Command("bedrock_costs.check_logs", "find log files a build cannot read (empty, not gzip, cut, "
                                                       "corrupt); print them, or the skip-list setting"),
+    "chargeback": Command("bedrock_costs.chargeback", "a billing period's invoice per account, cost center, team "
+                                                      "and app, for finance (CSV, JSON or Parquet)"),
     "sync-prices": Command("bedrock_costs.price_sync", "diff the price catalog against the AWS Price List; "
                                                        "--write appends dated rows"),
 }

@@ -209,6 +209,36 @@ def bill_status(c: Context) -> list[dict[str, Any]]:
             for b in bill(c)]
 
 
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def chargeback(c: Context) -> list[dict[str, Any]]:
+    """The billing periods in the period, every account, cost center, team and app (rpt_bill_chargeback)."""
+    names = [col.name for col in SECTIONS["chargeback"].columns]
+    return c.warehouse.read("rpt_bill_chargeback", names,
+                            [between("billing_period", first_of_month(c.period.first), c.period.last)],
+                            ["billing_period", "account_id", "cost_center", "team", "app"])
+
+
+def bill_unattributed(c: Context) -> list[dict[str, Any]]:
+    names = [col.name for col in SECTIONS["bill_unattributed"].columns]
+    return c.warehouse.read("rpt_bill_unattributed", names,
+                            [between("billing_period", first_of_month(c.period.first), c.period.last)],
+                            ["billing_period", "net_cost_usd desc", "charge_kind", "unattributed_reason"])
+
+
+SHARED_KINDS = (
+    ("provisioned_throughput", "Provisioned throughput: each hour by the tokens of the calls through the provisioned "
+                               "model, an idle hour to its owner."),
+    ("batch", "Batch inference."), ("mantle", "bedrock-mantle traffic."),
+    ("claude_platform", "Claude Platform on AWS."),
+    ("guardrails", "Guardrails."), ("knowledge_bases", "Knowledge Bases."), ("flows", "Flows."),
+    ("agentcore", "AgentCore."), ("data_automation", "Data Automation."), ("evaluations", "Model evaluations."),
+    ("customization", "Fine-tuning, custom model import and storage."),
+    ("other_non_token", "Images, video, speech, storage and the other non-token charges."),
+    ("unclassified", "Lines no rule classifies."), ("tax", "Tax, in proportion to the pre-tax charge."))
+
 COST = "Cost at list price of the calls that have a price, USD"
 ANOMALY_COLUMNS = [*OPTIONAL_MARTS["fct_cost_anomalies"].columns, "usage_date"]
 SAVINGS_COLUMNS = ["app", "team", "model_id", "price_scope", "geography", "request_count", "current_list_cost_usd",
@@ -216,7 +246,7 @@ SAVINGS_COLUMNS = ["app", "team", "model_id", "price_scope", "geography", "reque
                    "alternative_cost_usd", "saving_usd", "saving_pct", "option_rank", "option_count",
                    "window_start_date", "window_end_date"]
 
-# The sections, in the report's order; a new one (the chargeback) is one more entry.
+# The sections, in the report's order; a new one is one more entry.
 SECTIONS: dict[str, Section] = {s.name: s for s in (
     Section("totals", "The period's headline: one row.", columns(
         *PERIOD, ("request_count", "BIGINT", "Invocations, failed ones included."),
@@ -369,6 +399,30 @@ SECTIONS: dict[str, Section] = {s.name: s for s in (
         ("not_in_logs_count", "BIGINT", "Cells only the bill has."),
         ("not_in_bill_count", "BIGINT", "Cells only the logs have."),
         ("pending_count", "BIGINT", "Cells of days not billed yet.")), bill_status),
+    Section("chargeback", "With a CUR 2.0 export: the monthly chargeback of each billing period in the period, "
+                          "per account, cost center, team and app: the invoice, every billed dollar allocated "
+                          "(docs/bill.md). Per period and account it sums to the net bill. `bedrock-costs "
+                          "chargeback --period YYYY-MM` writes one period.", columns(
+        ("billing_period", "DATE", "First day of the billing period."), ("account_id", "VARCHAR", "The usage account."),
+        ("cost_center", "VARCHAR", "The cost center (`unattributed` when nothing names one)."),
+        ("team", "VARCHAR", "The team."), ("app", "VARCHAR", "The app (`unattributed`: see bill_unattributed)."),
+        ("estimated_cost_usd", "DOUBLE", "The logs' list-price estimate of the billed days."),
+        ("net_cost_usd", "DOUBLE", "What the invoice charges, after discounts, credits and refunds, tax included."),
+        ("difference_usd", "DOUBLE", "net_cost_usd - estimated_cost_usd."),
+        ("billed_cost_usd", "DOUBLE", "Gross charges: token_usd + shared_cost_usd."),
+        ("discount_usd", "DOUBLE", "Discounts (negative)."),
+        ("credit_usd", "DOUBLE", "Credits and refunds (negative)."),
+        ("token_usd", "DOUBLE", "The gross of the app's own on-demand tokens."),
+        ("shared_cost_usd", "DOUBLE", "The gross of every other kind (the columns below)."),
+        *((f"{kind}_usd", "DOUBLE", words) for kind, words in SHARED_KINDS)), chargeback),
+    Section("bill_unattributed", "With a CUR 2.0 export: what each billing period in the period leaves unattributed, "
+                                 "by charge kind and reason.", columns(
+        ("billing_period", "DATE", "First day of the billing period."),
+        ("charge_kind", "VARCHAR", "The bill line's kind (token, batch, tax, ...)."),
+        ("unattributed_reason", "VARCHAR", "`no_app_in_logs`, `not_in_logs`, `no_owner`, `unclassified`, "
+                                           "`no_usage_to_share` or `no_usage_to_follow` (docs/bill.md)."),
+        ("billed_cost_usd", "DOUBLE", "Its gross charges."), ("net_cost_usd", "DOUBLE", "Its net cost."),
+        ("estimated_cost_usd", "DOUBLE", "The logs' estimate of it (token usage only).")), bill_unattributed),
 )}
 
 
@@ -412,8 +466,9 @@ WRITERS = {"csv": write_csv, "json": write_json, "parquet": write_parquet}
 
 
 def export(warehouse: Warehouse, data: Window, period: Window, names: Sequence[str], out: Path,
-           fmt: str) -> list[tuple[str, Path | None, int | str]]:
-    """Write each section to ``out``; (section, path or None when skipped, rows or why skipped)."""
+           fmt: str, suffix: str = "") -> list[tuple[str, Path | None, int | str]]:
+    """Write each section to ``out`` (``<section><suffix>.<fmt>``); (section, path or None when skipped,
+    rows or why skipped)."""
     context = Context(warehouse, data, period)
     out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[str, Path | None, int | str]] = []
@@ -427,7 +482,7 @@ def export(warehouse: Warehouse, data: Window, period: Window, names: Sequence[s
                 raise
             written.append((name, None, "not built in this warehouse"))
             continue
-        path = out / f"{name}.{fmt}"
+        path = out / f"{name}{suffix}.{fmt}"
         WRITERS[fmt](path, section, rows)
         written.append((name, path, len(rows)))
     return written

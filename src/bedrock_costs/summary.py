@@ -1,5 +1,6 @@
 """Print the `make run` summary: cost by app and team, roles and the top callers, any anomalies and
-budget alerts, and, with a CUR 2.0 export, the bill versus the estimate.
+budget alerts, and, with a CUR 2.0 export, the bill versus the estimate and the billed cost per app
+and team (the chargeback), with what stays unattributed and why.
 
     bedrock-costs summary [--target local|trino|athena] [--database PATH] [--days 7] [--top 8]
                           [--run-results target/run_results.json]
@@ -8,8 +9,8 @@ budget alerts, and, with a CUR 2.0 export, the bill versus the estimate.
 
 Reads the reporting models (models/reporting/) of the dbt target: the DuckDB file by default, or the
 Trino or Athena schema dbt built (--target, or $DBT_TARGET). Every section names its window: the last
---days days of data (0 for all of it). The bill's section (only when the bill marts exist,
-docs/bill.md) shows each billing period with data in the window: its window is that month's days.
+--days days of data (0 for all of it). The bill's sections (only when the bill marts exist,
+docs/bill.md) show each billing period with data in the window: their window is that month's days.
 --run-results first prints one line about the dbt build that just ran (what it built and tested,
 what failed, how long it took). --readme writes the summary into README.md's example block; with
 --check it only says whether the block is current. Text from the logs (caller names, tags) is printed
@@ -163,19 +164,6 @@ def budget_section(warehouse: Warehouse) -> str:
 # The report (report/data.py, report/render.py) reads and words it through these too.
 
 BILL_MARTS = ("fct_bill_variance_by_cause", "fct_bill_reconciliation")  # without both: no section
-BILL_CAUSES = {  # the waterfall's causes (fct_bill_variance_by_cause.cause), as a person reads them
-    "log_estimate": "estimate at list price (the logs)",
-    "not_yet_billed": "not billed yet (CUR lag)",
-    "token_count_gap": "token-count gaps (logging off or late)",
-    "price_difference": "price differences (catalog vs bill)",
-    "unlogged_traffic": "traffic the logs never see",
-    "non_token_charges": "non-token charges",
-    "unclassified": "bill lines no rule classifies",
-    "credits_and_discounts": "discounts and credits",
-    "residual": "residual",
-    "net_bill": "net bill",
-}
-BILL_TOTALS = ("log_estimate", "net_bill")
 BILL_ONE_KIND = {"log_estimate", "not_yet_billed", "token_count_gap", "price_difference", "residual", "net_bill"}
 BILL_STATUSES = (  # fct_bill_reconciliation.status, in the status line's words and order
     ("reconciled", "cells reconciled"), ("variance", "with a variance"), ("not_in_logs", "not in the logs"),
@@ -197,13 +185,17 @@ def step_money(value: float) -> str:
 
 @dataclass(frozen=True)
 class BillStep:
-    """One row of the period's waterfall (fct_bill_variance_by_cause, summed over accounts)."""
+    """One row of the period's waterfall (fct_bill_variance_by_cause, summed over accounts), with its
+    cause's words from the mart (seeds/bill_causes.csv): the label, the chart's short label, a total."""
 
     step_order: int
     cause: str
     kind: str
     amount_usd: float
     description: str
+    label: str = ""
+    short_label: str = ""
+    is_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,11 +209,17 @@ class BillCause:
 
     @property
     def label(self) -> str:
-        return BILL_CAUSES.get(self.cause, self.cause.replace("_", " "))
+        """The cause as the summary and the report's table word it (the mart's cause_label)."""
+        return next((k.label for k in self.kinds if k.label), self.cause.replace("_", " "))
+
+    @property
+    def short_label(self) -> str:
+        """Its label under a bar of the report's waterfall (the mart's cause_short_label)."""
+        return next((k.short_label for k in self.kinds if k.short_label), self.label)
 
     @property
     def is_total(self) -> bool:
-        return self.cause in BILL_TOTALS
+        return any(k.is_total for k in self.kinds)
 
     @property
     def breakdown(self) -> list[BillStep]:
@@ -296,10 +294,43 @@ class CallerDifference:
 
 
 @dataclass(frozen=True)
+class AppBill:
+    """What the invoice charges an app and team in a billing period (rpt_bill_chargeback, summed over
+    accounts and cost centers), next to the logs' estimate of the billed days."""
+
+    app: str
+    team: str
+    cost_center: str
+    estimated_cost_usd: float
+    net_cost_usd: float
+    shared_cost_usd: float
+    credits_and_discounts_usd: float
+
+    @property
+    def difference_usd(self) -> float:
+        return self.net_cost_usd - self.estimated_cost_usd
+
+
+@dataclass(frozen=True)
+class UnattributedBill:
+    """What the bill leaves unattributed in a period, of one charge kind and for one reason."""
+
+    charge_kind: str
+    reason: str
+    net_cost_usd: float
+
+    @property
+    def words(self) -> str:
+        """token, no app in logs."""
+        return f"{self.charge_kind.replace('_', ' ')}, {self.reason.replace('_', ' ')}"
+
+
+@dataclass(frozen=True)
 class BillPeriod:
     """One billing period: the waterfall from the estimate to the net bill, the reconciliation's status,
-    and where the bill knows more. ``window``: the period's days in the bill marts. A list is None when
-    its mart does not exist."""
+    where the bill knows more, and the chargeback (billed cost per app and team, and what stays
+    unattributed). ``window``: the period's days in the bill marts. A list is None when its mart does
+    not exist."""
 
     billing_period: dt.date
     window: Window
@@ -308,6 +339,8 @@ class BillPeriod:
     stale_prices: list[StalePrice] | None
     tag_differences: list[TagDifference] | None
     caller_differences: list[CallerDifference] | None
+    apps: list[AppBill] | None = None
+    unattributed: list[UnattributedBill] | None = None
 
     @property
     def name(self) -> str:
@@ -366,7 +399,8 @@ def bill_periods(source: Any, window: Window) -> list[BillPeriod]:
         if period is None or first is None or last is None:
             continue  # a period without days: nothing to show
         steps = [BillStep(int(r["step_order"]), r["cause"], r["kind"], float(r["amount_usd"] or 0),
-                          r["description"] or "")
+                          r["description"] or "", r.get("cause_label") or "", r.get("cause_short_label") or "",
+                          bool(r.get("is_total")))
                  for r in warehouse.read("rpt_bill_waterfall", where=[equals("billing_period", period)],
                                          order_by=["step_order", "kind"])]
         status = BillStatus(as_date(row["bill_through_date"]), as_date(row["first_pending_date"]),
@@ -388,8 +422,36 @@ def bill_periods(source: Any, window: Window) -> list[BillPeriod]:
                              r["estimated_cost_usd"])
             for r in warehouse.read("rpt_bill_caller_differences", where=[equals("billing_period", period)],
                                     order_by=["absolute_difference_usd desc", "caller_arn"])])
-        found.append(BillPeriod(period, Window(first, last), steps, status, stale, tags, callers))
+        apps = optional(lambda period=period: app_bills(warehouse.read(
+            "rpt_bill_chargeback", CHARGEBACK_COLUMNS, where=[equals("billing_period", period)])))
+        unattributed = optional(lambda period=period: [
+            UnattributedBill(r["charge_kind"], r["unattributed_reason"] or "", float(r["net_cost_usd"] or 0))
+            for r in warehouse.read("rpt_bill_unattributed", ["charge_kind", "unattributed_reason", "net_cost_usd"],
+                                    where=[equals("billing_period", period)],
+                                    order_by=["net_cost_usd desc", "charge_kind", "unattributed_reason"])])
+        found.append(BillPeriod(period, Window(first, last), steps, status, stale, tags, callers, apps, unattributed))
     return found
+
+
+CHARGEBACK_COLUMNS = ["app", "team", "cost_center", "estimated_cost_usd", "net_cost_usd", "shared_cost_usd",
+                      "discount_usd", "credit_usd"]
+
+
+def app_bills(rows: Sequence[Mapping[str, Any]]) -> list[AppBill]:
+    """rpt_bill_chargeback's rows of a period, summed per app and team over accounts (cost centers named
+    together), the biggest net cost first."""
+    grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault((row["app"], row["team"]), []).append(row)
+
+    def total(found: list[Mapping[str, Any]], column: str) -> float:
+        return sum(float(r[column] or 0) for r in found)
+
+    bills = [AppBill(app, team, ", ".join(sorted({str(r["cost_center"]) for r in found})),
+                     total(found, "estimated_cost_usd"), total(found, "net_cost_usd"), total(found, "shared_cost_usd"),
+                     total(found, "discount_usd") + total(found, "credit_usd"))
+             for (app, team), found in grouped.items()]
+    return sorted(bills, key=lambda b: (-b.net_cost_usd, b.app, b.team))
 
 
 def bill_section(period: BillPeriod) -> str:
@@ -398,6 +460,28 @@ def bill_section(period: BillPeriod) -> str:
     lines = [period.status.line, " ".join(period.notes)]
     return (f"Bill versus estimate, {period.name}, {period.window}: {period.status.coverage}\n"
             + table(["step", "amount", "of which"], rows, {1}) + "".join(f"\n  {line}" for line in lines if line))
+
+
+def chargeback_section(period: BillPeriod) -> str:
+    """The invoice shared out: billed cost per app and team next to the estimate, and what stays
+    unattributed, by kind and reason. Empty without the chargeback models or before anything is billed."""
+    if not period.apps or period.status.bill_through_date is None:
+        return ""
+    billed = Window(period.window.first, min(period.window.last, period.status.bill_through_date))
+    net = sum(a.net_cost_usd for a in period.apps)
+    rows = [[a.app, a.team, a.cost_center, plain_money(a.estimated_cost_usd), plain_money(a.net_cost_usd),
+             step_money(a.difference_usd), plain_money(a.shared_cost_usd), plain_money(a.credits_and_discounts_usd)]
+            for a in period.apps]
+    lines = [f"Billed cost by app and team, {period.name}, {billed}: the net bill {plain_money(net)}, "
+             "every dollar allocated",
+             table(["app", "team", "cost center", "estimate", "billed", "difference", "shared", "discounts"],
+                   rows, {3, 4, 5, 6, 7})]
+    shown = [u for u in period.unattributed or [] if round(u.net_cost_usd, 2) != 0]
+    if shown:
+        lines.append("  Unattributed on the bill: " + "; ".join(f"{u.words} {plain_money(u.net_cost_usd)}"
+                                                                 for u in shown) + ".")
+    lines.append(f"  For finance: bedrock-costs chargeback --period {period.name} (fct_bill_chargeback; docs/bill.md).")
+    return "\n".join(lines)
 
 
 def summary(source: Any, days: int | None, top: int) -> str:
@@ -413,7 +497,8 @@ def summary(source: Any, days: int | None, top: int) -> str:
     callers = figures.callers(warehouse, window)
     parts = [apps, role_section(callers, window), caller_section(callers, window, top),
              anomaly_section(warehouse), budget_section(warehouse)]
-    parts.extend(bill_section(period) for period in bill_periods(warehouse, window))
+    for period in bill_periods(warehouse, window):
+        parts.extend([bill_section(period), chargeback_section(period)])
     text = "\n\n".join(part for part in parts if part)
     if unpriced:
         text += f"\n\nWARNING: {unpriced:,} requests have no price: see the assert_all_tokens_priced test."

@@ -200,6 +200,8 @@ def check_profile(target: Target, row: MapRow, source: ModelSource) -> list[Resu
     item = f"profile {row.name}"
     if not row.arn:
         return [verdict(item, ["no profile_arn: run bedrock-costs create-profiles"])]
+    if ":provisioned-model/" in row.arn:
+        return [Result(item, SKIP, "a provisioned model: the map gives its model and the owner of its idle hours")]
     elsewhere = in_scope(target, row)
     if elsewhere:
         return [Result(item, SKIP, f"{elsewhere}: run with the matching --region/--profile")]
@@ -226,7 +228,7 @@ def _embedding_body(model_id: str) -> dict[str, Any] | None:
 def invoke_profile(target: Target, row: MapRow, source: ModelSource, dry_run: bool) -> list[Result]:
     """One tiny Converse call (InvokeModel for embedding models) through the profile."""
     item = f"invoke {row.name}"
-    if not row.arn or in_scope(target, row):
+    if not row.arn or in_scope(target, row) or ":provisioned-model/" in row.arn:
         return [Result(item, SKIP, "no profile in this account and region")]
     if dry_run:
         return [Result(item, SKIP, "dry run: no call sent")]

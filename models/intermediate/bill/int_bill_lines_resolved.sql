@@ -94,7 +94,11 @@ resolved as (
 final as (
     select
         resolved.*,
-        {{ bedrock_costs.bill_cell_id('resolved') }} as cell_id
+        {{ bedrock_costs.bill_cell_id('resolved') }} as cell_id,
+        -- one number per line, the key a line's shares are counted under (int_bill_usage_allocated ...)
+        row_number() over (
+            order by resolved.billing_period, resolved.line_item_id, resolved.time_interval, resolved.line_item_type
+        ) as bill_line_key
     from resolved
 )
 

@@ -1,7 +1,8 @@
 {#- The logged tokens and their list-price estimate, one row per token kind, per day, per bill cell
     (cell_id; price scope: global | regional; context tier) and per attribution (app, team, cost
     center, environment, caller): the logs' side of every comparison with the bill, read from
-    int_hourly_usage on the days of int_bill_coverage, with their `is_pending`. -#}
+    int_hourly_usage on the days of int_bill_coverage, with their `is_pending`. The calls through a
+    provisioned model are not here: the bill has their hours, not their tokens. -#}
 
 with
 
@@ -29,6 +30,8 @@ unpivoted as (
     inner join {{ ref('int_bill_coverage') }} as coverage
         on hourly.usage_date = coverage.usage_date
     cross join (values ('input'), ('output'), ('cache_read'), ('cache_write')) as token_types (token_type)
+    -- a provisioned model's calls are billed by the hour, never as tokens (int_bill_provisioned_usage)
+    where not {{ bedrock_costs.is_provisioned_model('hourly.model_id_raw') }}
 ),
 
 final as (

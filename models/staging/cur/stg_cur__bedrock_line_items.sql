@@ -35,15 +35,16 @@ picked as (
 
 final as (
     select
-        cast(picked.bill_billing_period_start_date as date) as billing_period,
+        -- the UTC day, whatever the session's time zone (a UTC-adjusted Parquet timestamp has a zone)
+        cast({{ bedrock_costs.utc_timestamp('picked.bill_billing_period_start_date') }} as date) as billing_period,
         picked.bill_billing_entity as billing_entity,
         picked.bill_bill_type as bill_type,
         nullif(picked.bill_invoice_id, '') as invoice_id,
         picked.bill_payer_account_id as payer_account_id,
         picked.identity_line_item_id as line_item_id,
         picked.identity_time_interval as time_interval,
-        {{ bedrock_costs.hive_timestamp('picked.line_item_usage_start_date') }} as usage_start_at,
-        {{ bedrock_costs.hive_timestamp('picked.line_item_usage_end_date') }} as usage_end_at,
+        {{ bedrock_costs.hive_timestamp(bedrock_costs.utc_timestamp('picked.line_item_usage_start_date')) }} as usage_start_at,
+        {{ bedrock_costs.hive_timestamp(bedrock_costs.utc_timestamp('picked.line_item_usage_end_date')) }} as usage_end_at,
         picked.line_item_usage_account_id as account_id,
         picked.line_item_product_code as product_code,
         nullif(picked.product_product_family, '') as product_family,

@@ -1,5 +1,6 @@
-{#- seeds/caller_map.csv, cleaned once: names and departments trimmed, an empty cell NULL. Names keep
-    their case: they are matched to the caller names the logs give (IAM and SSO names as written). -#}
+{#- seeds/caller_map.csv, cleaned once: names, departments and the owners of the bill's charges to
+    the caller trimmed, an empty cell NULL. Names keep their case: they are matched to the caller names
+    the logs (and the bill's principals) give (IAM and SSO names as written). -#}
 
 with
 
@@ -10,7 +11,10 @@ caller_map as (
 cleaned as (
     select
         nullif(trim(caller_map.caller_name), '') as caller_name,
-        nullif(trim(caller_map.department), '') as department
+        nullif(trim(caller_map.department), '') as department,
+        nullif(trim(caller_map.app), '') as app,
+        nullif(trim(caller_map.team), '') as team,
+        nullif(trim(caller_map.cost_center), '') as cost_center
     from caller_map
 )
 

@@ -53,14 +53,14 @@ UNATTRIBUTED_COLOR = "#6f6f6f"
 OTHER_COLOR = "#c7c7c7"
 ROUTE_COLORS = {"profile": "#4e79a7", "unmapped_profile": "#edc948", "direct": "#e15759"}
 ROUTE_LABELS = {"profile": "via app profile", "unmapped_profile": "via unmapped profile", "direct": "direct"}
-# The waterfall's colours and its short bar labels (the summary's words, BILL_CAUSES, are in the table).
+# The waterfall's colours (its words, long and short, are the mart's: seeds/bill_causes.csv).
 BILL_COLORS = {"total": "#4e79a7", "up": "#e15759", "down": "#59a14f", "lag": "#c7c7c7"}
 BILL_LEGEND = {"total": "estimate and net bill", "up": "raises the bill", "down": "lowers the bill",
                "lag": "not billed yet"}
-BILL_BAR_LABELS = {"log_estimate": "estimate", "not_yet_billed": "not billed yet", "token_count_gap": "token gaps",
-                   "price_difference": "prices", "unlogged_traffic": "unlogged traffic",
-                   "non_token_charges": "non-token", "unclassified": "unclassified",
-                   "credits_and_discounts": "discounts, credits", "residual": "residual", "net_bill": "net bill"}
+# The waterfall's axis starts above 0 when the steps span less than this share of the totals: a $3 step
+# beside a $1,500 bar is then a few pixels, not a hair. The totals are drawn broken at the axis.
+BILL_ZOOM_SPAN = 0.5
+BILL_MIN_STEP_PX = 2.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,24 +485,35 @@ def waterfall_chart(bill: BillPeriod) -> str:
             level += amount
         columns.append((cause, bars))
 
-    values = [0.0, *(v for _, bars in columns for _, a, b in bars for v in (a, b))]
-    lo, hi = min(values), max(values)
+    # the levels the waterfall walks through (a total's foot at 0 is not one): when they span little of
+    # the totals, the axis starts near the lowest and the totals are drawn broken at its foot
+    levels = [v for cause, bars in columns for _, a, b in bars for v in ((b,) if cause.is_total else (a, b))]
+    lo, hi = min([*levels, 0.0]), max([*levels, 0.0])
+    low_level = min(levels, default=0.0)
+    broken = low_level > 0 and hi > 0 and (hi - low_level) < BILL_ZOOM_SPAN * hi
     width, height = 1200, 380
     left, right, top, bottom = 78, 16, 30, 44
     plot_w, plot_h = width - left - right, height - top - bottom
-    step = nice_step((hi - lo) * 1.08)
-    y_max = step * math.ceil(hi * 1.08 / step) if hi > 0 else 0.0
-    y_min = -step * math.ceil(-lo * 1.08 / step) if lo < 0 else 0.0
+    if broken:
+        span = hi - low_level
+        step = nice_step(span * 1.3)
+        y_min = step * math.floor((low_level - span * 0.15) / step)
+        y_max = step * math.ceil((hi + span * 0.08) / step)
+    else:
+        step = nice_step((hi - lo) * 1.08)
+        y_max = step * math.ceil(hi * 1.08 / step) if hi > 0 else 0.0
+        y_min = -step * math.ceil(-lo * 1.08 / step) if lo < 0 else 0.0
     y_max = y_max if y_max > y_min else y_min + step
 
     def y_of(value: float) -> float:
-        return top + (y_max - value) / (y_max - y_min) * plot_h
+        return top + (y_max - min(max(value, y_min), y_max)) / (y_max - y_min) * plot_h
 
     band = plot_w / max(1, len(columns))
     bar_w = min(72.0, band * 0.6)
     parts = [svg_open(f"bill-waterfall-{bill.name}", width, height, f"Bill versus estimate, {bill.name}: a waterfall",
                       billing_period=bill.name, log_estimate_usd=number(bill.total("log_estimate")),
-                      net_bill_usd=number(bill.total("net_bill")))]
+                      net_bill_usd=number(bill.total("net_bill")), axis_start_usd=number(y_min),
+                      axis_break="true" if broken else "false")]
     for i in range(round((y_max - y_min) / step) + 1):
         value = y_min + i * step
         y = y_of(value)
@@ -514,8 +525,10 @@ def waterfall_chart(bill: BillPeriod) -> str:
                      f'data-end-usd="{number(bars[-1][2])}">')
         for kind, start, end in bars:
             y, h = y_of(max(start, end)), abs(y_of(start) - y_of(end))
-            if h < 1:
+            if h < 1 and round(end - start, 2) == 0:
                 y, h = y_of(end) - 0.5, 1.0
+            elif h < BILL_MIN_STEP_PX:  # a step of a few cents stays visible
+                y, h = min(y_of(start), y_of(end)) - (BILL_MIN_STEP_PX - h) / 2, BILL_MIN_STEP_PX
             name = kind.kind if kind else cause.cause
             about = (kind.description if kind else "") or next((k.description for k in cause.kinds), "")
             amount = end - start
@@ -527,17 +540,24 @@ def waterfall_chart(bill: BillPeriod) -> str:
                 "</rect>")
         column_top = min(y_of(v) for _, a, b in bars for v in (a, b))
         parts.append(text(x + bar_w / 2, column_top - 6, cause.amount_text, "middle", "value"))
-        parts.append(text(x + bar_w / 2, top + plot_h + 18, BILL_BAR_LABELS.get(cause.cause, cause.label),
-                          "middle", "tick"))
+        parts.append(text(x + bar_w / 2, top + plot_h + 18, cause.short_label, "middle", "tick"))
+        if broken and cause.is_total:  # the bar stands on 0, below the axis' foot: a break mark says so
+            foot = top + plot_h - 10
+            parts.append(f'<path class="axis-break" d="M{x - 3:.1f},{foot + 3:.1f} L{x + bar_w / 3:.1f},{foot - 3:.1f} '
+                         f'L{x + 2 * bar_w / 3:.1f},{foot + 3:.1f} L{x + bar_w + 3:.1f},{foot - 3:.1f}"/>')
         parts.append("</g>")
         if i + 1 < len(columns):
             level_y = y_of(bars[-1][2])
             parts.append(f'<line class="connector" x1="{x + bar_w:.1f}" x2="{x + band:.1f}" '
                          f'y1="{level_y:.1f}" y2="{level_y:.1f}"/>')
-    parts.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}"/>')
+    parts.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y_of(max(0.0, y_min)):.1f}" '
+                 f'y2="{y_of(max(0.0, y_min)):.1f}"/>')
     parts.append("</svg>")
     used = {"total", "up", "down"} | ({"lag"} if any(c.cause == "not_yet_billed" for c in causes) else set())
-    return legend((BILL_LEGEND[k], BILL_COLORS[k]) for k in BILL_COLORS if k in used) + "".join(parts)
+    zoom = (f'<p class="muted axis-note">The axis starts at {esc(tick_money(y_min, step))}, not $0, so that each '
+            "step shows at its size; the two totals are drawn broken at its foot. The table below has every "
+            "amount.</p>") if broken else ""
+    return legend((BILL_LEGEND[k], BILL_COLORS[k]) for k in BILL_COLORS if k in used) + zoom + "".join(parts)
 
 
 def bill_marts_read(bills: Sequence[BillPeriod]) -> list[str]:
@@ -547,7 +567,8 @@ def bill_marts_read(bills: Sequence[BillPeriod]) -> list[str]:
     optional = (("fct_bill_catalog_price_check", bills[0].stale_prices),
                 ("fct_bill_profile_tag_comparison", bills[0].tag_differences),
                 ("fct_bill_caller_comparison", bills[0].caller_differences))
-    return [*BILL_MARTS, *(name for name, found in optional if found is not None)]
+    chargeback = ["fct_bill_chargeback", "fct_daily_app_cost_billed"] if bills[0].apps is not None else []
+    return [*BILL_MARTS, *(name for name, found in optional if found is not None), *chargeback]
 
 
 def bill_section(bill: BillPeriod, period: Period) -> str:
@@ -577,8 +598,32 @@ def bill_section(bill: BillPeriod, period: Period) -> str:
     why = ("" if bill.window == period else
            f"Not the report's window: the bill is per billing period, so this is {bill.name}'s days in the bill marts")
     return section(f"bill-{bill.name}", f"Bill versus estimate, {bill.name}", bill.window,
-                   intro + waterfall_chart(bill) + steps + status + notes, why, billing_period=bill.name,
+                   intro + waterfall_chart(bill) + steps + status + notes + chargeback_tables(bill), why,
+                   billing_period=bill.name,
                    log_estimate_usd=number(bill.total("log_estimate")), net_bill_usd=number(bill.total("net_bill")))
+
+
+def chargeback_tables(bill: BillPeriod) -> str:
+    """The invoice shared out: billed cost per app and team beside the estimate, and what stays
+    unattributed by kind and reason (none without the chargeback models, or before anything is billed)."""
+    if not bill.apps or bill.status.bill_through_date is None:
+        return ""
+    net = sum(a.net_cost_usd for a in bill.apps)
+    intro = (f'<h3>Billed cost by app and team</h3><p class="muted">The net bill, {esc(plain_money(net))}, every '
+             "dollar allocated (<code>fct_bill_chargeback</code>; the rules: docs/bill.md). Shared: provisioned "
+             "throughput, batch, mantle, guardrails, knowledge bases, AgentCore and the rest, tax included. "
+             f"For finance: <code>bedrock-costs chargeback --period {esc(bill.name)}</code>.</p>")
+    apps = html_table(["app", "team", "cost_center", "estimated_cost_usd", "net_cost_usd", "change_usd",
+                       "shared_cost_usd", "credit_usd"],
+                      [[a.app, a.team, a.cost_center, a.estimated_cost_usd, a.net_cost_usd, a.difference_usd,
+                        a.shared_cost_usd, a.credits_and_discounts_usd] for a in bill.apps], "data bill-chargeback",
+                      headers=["app", "team", "cost center", "estimate", "billed", "difference", "shared",
+                               "discounts, credits"])
+    shown = [u for u in bill.unattributed or [] if round(u.net_cost_usd, 2) != 0]
+    unattributed = html_table(["charge_kind", "unattributed_reason", "net_cost_usd"],
+                              [[u.charge_kind, u.reason, u.net_cost_usd] for u in shown], "data bill-unattributed",
+                              headers=["unattributed charge", "why", "billed"]) if shown else ""
+    return intro + apps + unattributed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,7 +644,7 @@ def format_cell(column: str, value: Any) -> tuple[str, bool]:
         if column == "change_usd":
             return signed_money(float(value)), True
         if column.endswith("_usd"):
-            return money(float(value)), True
+            return plain_money(float(value)), True  # -$0.30, never $-0.30 or -$0.00
         if kind == "share" or column.endswith("_share"):
             return pct(float(value), 1), True
         if kind == "times" or column.endswith("_ratio"):
@@ -789,6 +834,7 @@ svg .reference { stroke: #1f2328; stroke-dasharray: 4 3; }
 svg .marker { stroke: #1f2328; stroke-width: 3; }
 svg .projection { opacity: .35; }
 svg .connector { stroke: #8c959f; stroke-dasharray: 3 3; }
+svg .axis-break { fill: none; stroke: #fff; stroke-width: 5; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; font-size: 13px; }
 .legend .key i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 .table-wrap { max-width: 100%; overflow-x: auto; margin-top: 10px; }
