@@ -411,3 +411,103 @@ def test_routing_matches_columns_and_falls_back_to_the_default() -> None:
         "budget|None|w": ["platform"], "spend_spike|chat|w": ["spikes"], "spend_spike|other|w": ["default"]}
     found = routes_module.route_alerts([alert("budget", "nobody")], routes)
     assert [r.name for r in found["budget|None|w"]] == ["everything"]
+
+
+# --- the state: expiry, rerouting, and Athena -------------------------------------------------------
+
+def test_a_window_that_passed_closes_without_a_message_and_a_moved_alert_closes_quietly() -> None:
+    """A sent alert no longer found: resolved while the data's last day is within its window (expires_on), closed
+    without a message after it (an anomaly leaving the detection days, a budget month ending); an alert still
+    found but now routed elsewhere closes quietly on its old route and is new on its new one."""
+    import datetime as dt
+
+    from bedrock_costs.notify import state
+    from bedrock_costs.notify.alerts import Alert
+    from bedrock_costs.notify.messages import headline
+
+    route_a, route_b = routes_module.parse_routes([{"route": "a", "channel": "webhook", "secret_ref": "env:A"},
+                                                   {"route": "b", "channel": "webhook", "secret_ref": "env:B"}])
+    then = dt.datetime(2026, 11, 5, 6, 0)
+
+    def sent(key: str, route: str, expires: dt.date | None) -> state.Delivery:
+        kind, entity, window = key.split("|")
+        return state.Delivery(key, kind, entity, window, route, "webhook", state.SENT, 0.0, f"line of {key}", expires,
+                              then, "run-0")
+
+    spike = "spend_spike|chat|2026-11-04 01:00"   # expires 2026-11-05 (2 detection days)
+    budget = "budget|chat|2026-10"                 # expires 2026-10-31
+    moved = Alert(key="unpriced_model|m|2026-11-01", kind="unpriced_model", entity_type="model", entity_key="m",
+                  entity_name="m", window="2026-11-01", finding="f", fix="x")
+    previous = {(spike, "a"): sent(spike, "a", dt.date(2026, 11, 5)),
+                (budget, "a"): sent(budget, "a", dt.date(2026, 10, 31)), (moved.key, "a"): sent(moved.key, "a", None)}
+    now = dt.datetime(2026, 11, 6, 6, 0)
+
+    def run_plan(as_of: dt.date) -> state.Plan:
+        return state.plan([moved], {moved.key: [route_b]}, [route_a, route_b], previous, as_of, now, "run-1", headline)
+
+    on_the_5th = run_plan(dt.date(2026, 11, 5))
+    messages = {p.route.name: p.message for p in on_the_5th.routes}
+    assert [r.key for r in messages["a"].resolved] == [spike]   # gone within its window: resolved
+    assert [a.key for a in messages["b"].alerts] == [moved.key] and messages["a"].alerts == []
+    assert sorted((d.alert_key, d.route, d.event) for d in on_the_5th.closed) == [
+        (budget, "a", state.CLOSED), (moved.key, "a", state.CLOSED)]
+    on_the_6th = run_plan(dt.date(2026, 11, 6))
+    assert [p.route.name for p in on_the_6th.routes] == ["b"]   # the spike's window passed: closed, no message
+    assert sorted(d.alert_key for d in on_the_6th.closed) == sorted([spike, budget, moved.key])
+
+
+def test_notify_on_athena_keeps_its_state_in_an_iceberg_table(
+        built: Project, channels: Channels, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The athena target (profiles.yml), on moto: Athena answers each read with the DuckDB build's rows, as
+    strings (queued in the order notify reads); the state table is created as Iceberg at the target's
+    s3_data_dir and written with literals Athena parses; the budgets reach SNS."""
+    import sqlglot
+    from moto.athena.models import QueryResults, athena_backends
+
+    from bedrock_costs import budget_alerts
+    from bedrock_costs.notify import alerts, state
+
+    routes = [{"route": "budgets-sns", "alert_kind": "budget", "channel": "sns", "destination": TOPIC,
+               "is_default": "false"}]
+    reads: list[tuple[list[str], list[dict[str, Any]]]] = [
+        (list(routes_module.COLUMNS), routes),
+        (list(budget_alerts.COLUMNS),
+         built.query_rows(f"select {', '.join(budget_alerts.COLUMNS)} from main.fct_app_budget_status "
+                          "where is_current_month order by app")),
+        (["app", "team", "cost_center"], built.query_rows("select app, team, cost_center from main.rpt_app_owners")),
+        (list(alerts.CANDIDATE_COLUMNS),
+         built.query_rows("select * from main.rpt_alert_candidates order by alert_key")),
+        (["usage_date"], built.query_rows("select usage_date from main.rpt_daily_totals")),
+        ([c.name for c in state.COLUMNS], []),
+    ]
+    backend = athena_backends[MOTO_ACCOUNT]["us-east-1"]
+    for columns, rows in reads:
+        def cells(values: list[Any]) -> dict[str, list[dict[str, str]]]:
+            return {"Data": [{} if v is None else {"VarCharValue": str(v)} for v in values]}
+
+        backend.query_results_queue.append(QueryResults(
+            rows=[cells(columns), *(cells([row.get(c) for c in columns]) for row in rows)],
+            column_info=[{"Name": c, "Label": c, "Type": "varchar", "Precision": 2147483647, "Scale": 0,
+                          "Nullable": "UNKNOWN", "CaseSensitive": True} for c in columns]))
+    shutil.copy(built.root / "profiles.yml", tmp_path / "profiles.yml")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("BEDROCK_COSTS_ATHENA_S3_STAGING_DIR", "s3://athena-results/staging/")
+    monkeypatch.setenv("BEDROCK_COSTS_ATHENA_S3_DATA_DIR", "s3://athena-results/tables/")
+    code = notify.main(["--target", "athena", "--profiles-dir", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "notify: 5 alert(s) now (data through 2026-11-10); 2 to send" in out
+    assert "WARN: 3 alert(s) match no route (new_spender, unmapped_profile, unpriced_model)" in out
+    (sns,) = channels.sns()
+    assert "app legal-drafting, reached 100%: $3,000.00" in sns and "app code-review, forecast to reach 100%" in sns
+    queries = [execution.query for execution in backend.executions.values()]
+    assert len(queries) == len(reads) + 2
+    create, insert = queries[-2:]
+    assert create.startswith("create table if not exists `bedrock_costs`.`alert_deliveries` (`alert_key` string,")
+    assert create.endswith("location 's3://athena-results/tables/bedrock_costs/alert_deliveries/' "
+                           "tblproperties ('table_type' = 'ICEBERG')")
+    assert insert.startswith('insert into "bedrock_costs"."alert_deliveries" ("alert_key", ')
+    assert "'budget|legal-drafting|2026-11'" in insert and "DATE '2026-11-30'" in insert and "TIMESTAMP '" in insert
+    for sql in (create, insert):
+        assert sqlglot.parse_one(sql, read="athena") is not None
