@@ -36,6 +36,7 @@ from bedrock_costs.errors import InputError
 from bedrock_costs.notify import routes as routes_module
 from conftest import Project, make_project
 from notify_support import HttpSink, SmtpSink, http_sink, smtp_sink
+from test_bill import billed  # noqa: F401 (a fixture: six days of logs and their bill, differences planted)
 from test_finops_budgets import CALLS as BUDGET_CALLS
 from test_finops_logs import ACCOUNT, OPUS_41, Call, at, failures, write_logs
 
@@ -511,3 +512,25 @@ def test_notify_on_athena_keeps_its_state_in_an_iceberg_table(
     assert "'budget|legal-drafting|2026-11'" in insert and "DATE '2026-11-30'" in insert and "TIMESTAMP '" in insert
     for sql in (create, insert):
         assert sqlglot.parse_one(sql, read="athena") is not None
+
+
+# --- the bill's alerts: the differences the sample bill was made with ----------------------------------
+
+
+def test_the_bills_alerts_are_the_differences_planted_in_it(billed: Any) -> None:  # noqa: F811 (the fixture)
+    """The generator's ground truth: calls billed in an account whose logging was off (not in the logs at all),
+    and a model billed at 1.1x its catalog price from one day on. They are the bill's only alerts; the fix of
+    each follows its cause."""
+    off, price = billed.truth["causes"]["logging_off"], billed.truth["causes"]["price_change"]
+    rows = billed.rows("select * from main.rpt_alert_candidates where alert_kind = 'bill_variance' "
+                       "order by amount_usd desc")
+    assert [(r["alert_window"], r["model_id"], r["amount_usd"]) for r in rows] == [
+        ("2026-11", off["model_id"], pytest.approx(off["billed_usd"], abs=1e-6)),
+        ("2026-11", price["model_id"], pytest.approx(price["amount_usd"], abs=1e-6))]
+    logging_off, price_change = rows
+    assert logging_off["entity_key"] == f"{off['account_id']} {off['aws_region']} {off['model_id']}"
+    assert "invocation logging is on" in logging_off["fix"] and "sync-prices" in price_change["fix"]
+    assert logging_off["finding"].startswith(f"the bill for {off['model_id']} in account {off['account_id']} "
+                                             f"{off['aws_region']} differs from the log estimate by $3.56 ($3.56 "
+                                             "billed, $0.00 estimated)")
+    assert {r["report_section"] for r in rows} == {"bill-2026-11"}
