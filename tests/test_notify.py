@@ -367,6 +367,27 @@ def test_a_planted_secret_never_appears_in_output_logs_state_or_errors(
             assert secret not in text
 
 
+def test_a_failed_channels_exception_holds_no_secret(channels: Channels) -> None:
+    """The exception a failed channel raises: its text, its repr and its chain (nothing chained: a library's
+    exception may quote the URL)."""
+    from bedrock_costs.notify import channels as senders
+    from bedrock_costs.notify.messages import Message
+    from bedrock_costs.notify.secrets import Secrets
+
+    channels.http.answers["/slack/"] = (404, "no such hook: {path}")
+    secrets = Secrets(lambda: channels.session)
+    for name, ref in (("slack", "env:TEST_SLACK_URL"), ("email", "secretsmanager:test/smtp")):
+        channels.smtp.password = "refused"
+        route = routes_module.Route(name, name, ref, ("a@example.com",) if name == "email" else (),
+                                    "b@example.com" if name == "email" else None)
+        with pytest.raises(senders.ChannelError) as caught:
+            senders.send(route, Message(), secrets, lambda: channels.session, "run")
+        error = caught.value
+        assert error.__cause__ is None and error.__context__ is None
+        for secret in PLANTED:
+            assert secret not in str(error) and secret not in repr(error)
+
+
 def test_a_route_holding_a_secret_is_refused_without_printing_it() -> None:
     url = f"https://hooks.slack.com/services/T0/B0/{SLACK_TOKEN}"
     base = {"route": "r", "channel": "slack", "secret_ref": "env:X"}

@@ -211,21 +211,29 @@ def send_sns(session: boto3.Session, topic_arn: str, message: Message) -> str:
 
 def send(route: Route, message: Message, secrets: Secrets, session: Callable[[], boto3.Session],
          run_id: str) -> str:
-    """Send ``message`` on ``route``'s channel; its receipt, or ChannelError (redacted)."""
+    """Send ``message`` on ``route``'s channel; its receipt, or ChannelError: redacted, and raised on its own,
+    with no library exception chained to it (whose text may hold the URL)."""
+    failure: ChannelError
     try:
-        if route.channel in ("ses", "sns"):
-            if route.channel == "ses":
-                return send_ses(session(), message, route.sender or "", route.destination)
-            return send_sns(session(), route.destination[0], message)
-        secret = secrets.resolve(route.secret_ref or "")
-        if route.channel == "slack":
-            return send_slack(secret, message, secrets)
-        if route.channel == "teams":
-            return send_teams(secret, message)
-        if route.channel == "webhook":
-            return send_webhook(secret, message, run_id)
-        return send_smtp(secret, message, route.sender or "", route.destination)
+        return _send(route, message, secrets, session, run_id)
     except (ChannelError, SecretError) as error:
-        raise ChannelError(error.code, secrets.redact(error)) from None
+        failure = ChannelError(error.code, secrets.redact(error))
     except Exception as error:  # anything a library raises: named, redacted, and the other routes still sent
-        raise ChannelError(type(error).__name__, secrets.redact(" ".join(str(error).split())[:300])) from None
+        failure = ChannelError(type(error).__name__, secrets.redact(" ".join(str(error).split())[:300]))
+    raise failure  # outside the except blocks: no __context__
+
+
+def _send(route: Route, message: Message, secrets: Secrets, session: Callable[[], boto3.Session],
+          run_id: str) -> str:
+    if route.channel == "ses":
+        return send_ses(session(), message, route.sender or "", route.destination)
+    if route.channel == "sns":
+        return send_sns(session(), route.destination[0], message)
+    secret = secrets.resolve(route.secret_ref or "")
+    if route.channel == "slack":
+        return send_slack(secret, message, secrets)
+    if route.channel == "teams":
+        return send_teams(secret, message)
+    if route.channel == "webhook":
+        return send_webhook(secret, message, run_id)
+    return send_smtp(secret, message, route.sender or "", route.destination)
