@@ -174,6 +174,7 @@ def test_terminal_escapes_in_log_data_are_printed_escaped(tmp_path: Path, capfd)
     assert "FLAGGED:" in printed and "SHARED REQUEST ID: twice" in printed
     flagged = next(line for line in printed.splitlines() if line.startswith("FLAGGED:"))
     assert "evil\\u001b]0;pwned\\u0007\\u001b[2J\\nFAIL forged" in flagged
-    ours = [line for line in printed.splitlines() if line.startswith(("FLAGGED:", "SHARED REQUEST ID:", "FAIL", "WARN"))]
+    ours = [line for line in printed.splitlines()
+            if line.startswith(("FLAGGED:", "SHARED REQUEST ID:", "FAIL", "WARN"))]
     assert not any(ch in line for line in ours for ch in ("\x1b", "\x07"))  # dbt's own colours aside
     assert not any(line.startswith("FAIL forged") for line in printed.splitlines())
