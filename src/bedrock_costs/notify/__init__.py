@@ -133,13 +133,13 @@ def run(args: argparse.Namespace) -> int:
                 + ", ".join(sorted({a.kind for a in plan.unrouted}))
                 + "): add a default route to seeds/alert_routes.csv (is_default true).")
         if args.dry_run:
-            return dry_run(plan, routes, say)
-        state.ensure_table(warehouse, args.state_table)
+            return dry_run(plan, say)
+        state.ensure_table(warehouse, args.state_table)  # first: a state it cannot write stops it before sending
         state.record(warehouse, plan.closed, args.state_table)
         return deliver(plan, warehouse, args.state_table, secrets, session, run_id, say)
 
 
-def dry_run(plan: state.Plan, routes: Sequence[Route], say: Callable[[str], None]) -> int:
+def dry_run(plan: state.Plan, say: Callable[[str], None]) -> int:
     for route_plan in plan.routes:
         message = route_plan.message
         say(f"\n{route_plan.route}: would send {len(message.alerts)} alert(s) and {len(message.resolved)} "
