@@ -237,9 +237,9 @@ def test_make_run_on_own_logs(tmp_path: Path) -> None:
     assert any(line.startswith(f"UNMAPPED PROFILE: {unmapped_arn}") for line in out), run.stdout
     assert any(line.startswith("UNPRICED:") for line in out), run.stdout
     build = next(i for i, line in enumerate(out) if line.startswith("dbt build: "))
-    # 7 seeds without a bill: model_pricing, aws_regions (the Regions int_model_rates prices), profile_map,
-    # caller_map, app_budgets, model_substitutions, price_list_model_map
-    assert re.fullmatch(r"dbt build: 7 seeds, \d+ models, \d+ data tests in [\d.]+ s; \d+ failed, \d+ warned\.",
+    # 8 seeds without a bill: model_pricing, aws_regions (the Regions int_model_rates prices), profile_map,
+    # caller_map, app_budgets, model_substitutions, price_list_model_map, alert_routes (notify's routing)
+    assert re.fullmatch(r"dbt build: 8 seeds, \d+ models, \d+ data tests in [\d.]+ s; \d+ failed, \d+ warned\.",
                         out[build]), out[build]
     named = out[build + 1:out.index("", build)]
     assert {"  FAIL test assert_all_tokens_priced", "  WARN test warn_unmapped_application_profiles"} <= set(named)

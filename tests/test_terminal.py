@@ -1,7 +1,7 @@
 """Text from the logs is printed inert: a caller name or a metadata claim holding ESC]0;...BEL (retitle
 the terminal), ESC[2J (clear it), a C1 control or a bidirectional override reaches the terminal as a
-visible escape, in every output of `summary`, the table formatter, `report`, `export`, `budget-alerts`
-and the ERROR line (bedrock_costs/terminal.py)."""
+visible escape, in every output of `summary`, the table formatter, `report`, `export`, `budget-alerts`,
+`notify` and the ERROR line (bedrock_costs/terminal.py)."""
 
 from __future__ import annotations
 
@@ -78,6 +78,16 @@ def test_budget_alerts_report_and_export_print_planted_names_inert(planted: Path
     printed = capsys.readouterr()
     assert not raw_controls(printed.out + printed.err)
     assert SHOWN in printed.out
+
+
+def test_notify_prints_planted_names_inert(planted: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bedrock_costs import notify
+
+    assert notify.main(["--database", str(planted), "--dry-run"]) == 0
+    printed = capsys.readouterr()
+    assert not raw_controls(printed.out + printed.err)
+    assert f"NEW budget: app {SHOWN}, reached 100%" in printed.out  # the budget alert
+    assert f"Found: {SHOWN}" in printed.out  # an anomaly's description
 
 
 def test_the_error_line_is_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -305,6 +305,45 @@ def test_the_chargeback_command_and_export_on_trino_equal_duckdb(billed_on_both:
         on_duckdb.close()
 
 
+def test_notify_on_trino_sends_duckdbs_alerts_once_and_keeps_its_state_in_iceberg(
+        sample_on_trino: TrinoProject, readers: tuple[Any, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    """`notify --target trino`: the alerts it reads are DuckDB's (rpt_alert_candidates and the budgets); one
+    route (a JSON webhook on a local HTTP server) gets every one of them once; the state is an Iceberg table in
+    the schema; a second run sends and records nothing."""
+    from bedrock_costs import notify
+    from bedrock_costs.notify.alerts import read_alerts
+    from notify_support import http_sink
+
+    trino, duck = readers
+    expected = sorted(alert.key for alert in read_alerts(duck))
+    assert sorted(alert.key for alert in read_alerts(trino)) == expected and expected
+    # the routing seed a team would write: everything to one webhook
+    trino.execute("drop table if exists alert_routes", [])
+    trino.execute(
+        "create table alert_routes as select * from (values ('everything', cast(null as varchar), "
+        "cast(null as varchar), cast(null as varchar), cast(null as varchar), 'webhook', 'env:TEST_WEBHOOK_URL', "
+        "cast(null as varchar), cast(null as varchar), true)) as routes (route, alert_kind, team, app, cost_center, "
+        "channel, secret_ref, destination, sender, is_default)", [])
+    args = ["--target", "trino", "--profiles-dir", str(sample_on_trino.root)]
+    with http_sink() as sink, environment(BEDROCK_COSTS_TRINO_PORT=sample_on_trino.port,
+                                          BEDROCK_COSTS_TRINO_SCHEMA=sample_on_trino.schema,
+                                          TEST_WEBHOOK_URL=f"{sink.url}/hook/Trino-token-planted"):
+        assert notify.main(args) == 0, capsys.readouterr().err
+        first = capsys.readouterr().out
+        assert notify.main(args) == 0, capsys.readouterr().err
+        second = capsys.readouterr().out
+    (request,) = sink.requests
+    assert sorted(alert["key"] for alert in request.json()["alerts"]) == expected
+    assert f"{len(expected)} to send, 0 sent before" in first and "Nothing new to send." in second
+    state = sample_on_trino.query("select alert_key, route, event, notified_at from alert_deliveries")
+    assert sorted(row["alert_key"] for row in state) == expected
+    assert {(row["route"], row["event"]) for row in state} == {("everything", "alert")}
+    (table_type,) = sample_on_trino.query("select value from \"alert_deliveries$properties\" "
+                                          "where key = 'write.format.default'")
+    assert table_type["value"].lower() == "parquet"  # an Iceberg table: its properties table exists
+    assert "Trino-token-planted" not in first + second
+
+
 @pytest.fixture(scope="module")
 def incremental(trino_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[TrinoProject, TrinoProject]:
     """Eight days built, then a ninth day delivered and a scheduled build; and a full refresh of the

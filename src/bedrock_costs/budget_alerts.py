@@ -201,14 +201,18 @@ def message(alerts: Sequence[Alert]) -> tuple[str, str]:
     through = alerts[0].row.through_date
     subject = f"Bedrock budgets {month}: {len(alerts)} app(s) over an alert threshold"[:100]
     lines = [f"Bedrock spend by app, month to date through {through} (UTC):", ""]
-    for alert in alerts:
-        verb = "has reached" if alert.kind == "actual" else "is forecast to reach"
-        lines.append(f"- {alert.row.app}: {_usd(alert.row.mtd_cost_usd)} of {_usd(alert.row.monthly_budget_usd)} "
-                     f"({_pct(alert.row.pct_of_budget)}) {verb} its {alert.threshold_pct:g}% threshold; "
-                     f"forecast {_usd(alert.row.trailing_7d_forecast_usd)}, "
-                     f"exceeds on {alert.row.projected_exceed_date or '-'}")
+    lines += [f"- {describe(alert)}" for alert in alerts]
     lines += ["", "Source: fct_app_budget_status (bedrock-costs)."]
     return subject, "\n".join(lines)
+
+
+def describe(alert: Alert) -> str:
+    """One alert in a line: "legal-drafting: $3,000.00 of $2,500.00 (120.0%) has reached its 100% threshold;
+    forecast $3,500.00, exceeds on 2026-11-09" (the SNS message's, and notify's finding)."""
+    verb = "has reached" if alert.kind == "actual" else "is forecast to reach"
+    return (f"{alert.row.app}: {_usd(alert.row.mtd_cost_usd)} of {_usd(alert.row.monthly_budget_usd)} "
+            f"({_pct(alert.row.pct_of_budget)}) {verb} its {alert.threshold_pct:g}% threshold; "
+            f"forecast {_usd(alert.row.trailing_7d_forecast_usd)}, exceeds on {alert.row.projected_exceed_date or '-'}")
 
 
 def topic_region(topic_arn: str) -> str:
@@ -224,11 +228,17 @@ def publish(session: boto3.Session | None, topic_arn: str, subject: str, body: s
     """Publish the alert to the topic (never in a dry run: no session is needed then); say what was done."""
     if dry_run or session is None:
         return f"would publish to {topic_arn}:\n{subject}\n\n{body}"
-    request: dict[str, Any] = {"TopicArn": topic_arn, "Subject": subject, "Message": body}
+    message_id = publish_sns(session, topic_arn, subject, body)
+    return f"published to {topic_arn} (message {message_id})"
+
+
+def publish_sns(session: boto3.Session, topic_arn: str, subject: str, body: str) -> str:
+    """Publish to an SNS topic, in the topic's own region (a FIFO topic gets a message group); the message id.
+    The one SNS publisher: notify's sns channel publishes with it too."""
+    request: dict[str, Any] = {"TopicArn": topic_arn, "Subject": subject[:100], "Message": body}
     if topic_arn.endswith(".fifo"):
         request |= {"MessageGroupId": "bedrock-budgets"}
-    message_id = session.client("sns", region_name=topic_region(topic_arn)).publish(**request)["MessageId"]
-    return f"published to {topic_arn} (message {message_id})"
+    return str(session.client("sns", region_name=topic_region(topic_arn)).publish(**request)["MessageId"])
 
 
 # --- command line -----------------------------------------------------------------------------

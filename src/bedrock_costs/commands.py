@@ -32,6 +32,8 @@ COMMANDS: dict[str, Command] = {
     "finops": Command("bedrock_costs.finops", "tags: activate cost-allocation tags; budgets: an AWS Budget per app"),
     "budget-alerts": Command("bedrock_costs.budget_alerts",
                              "the apps over a budget alert threshold; exit 1 if any, 4 if SNS delivery failed"),
+    "notify": Command("bedrock_costs.notify", "send what is new (alerts, budgets, resolutions) to Slack, Teams, "
+                                              "e-mail, a webhook or SNS, each once"),
     "summary": Command("bedrock_costs.summary", "cost by app, role and caller, anomalies, budgets, the bill "
                                                 "(DuckDB, Trino or Athena)"),
     "report": Command("bedrock_costs.report", "write the self-contained HTML cost report (DuckDB, Trino or Athena)"),

@@ -10,6 +10,11 @@ dbt models (models/reporting/, ``rpt_*``) written once for every engine; the fil
 window's days or a relation's rows. DuckDB is read with duckdb, Trino with the ``trino`` client and
 Athena with PyAthena (which polls the query and pages its results).
 
+One small table is written here too, by ``bedrock-costs notify`` (its alert state, kept where the marts
+are, so a scheduled container that loses its disk does not repeat yesterday's alerts):
+``create_table`` makes it when it is missing (an Iceberg table on Trino's catalog and on Athena, at the
+target's ``s3_data_dir``) and ``insert`` appends rows with bound values. Neither updates nor deletes.
+
 Which engine: ``--database`` (a DuckDB file) wins; else the dbt target, ``--target`` or ``$DBT_TARGET``:
 ``local`` (the default) is the DuckDB file ``default_database()`` names, and any other target is read
 from profiles.yml (``--profiles-dir``, ``$DBT_PROFILES_DIR``, the current folder, then ~/.dbt) as dbt
@@ -158,6 +163,59 @@ def plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+# ---------------------------------------------------------------------------------------------
+# Writing: a table made when missing, rows appended. Columns have a portable kind; each engine names it.
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table the project writes itself: ``kind`` is one of COLUMN_KINDS."""
+
+    name: str
+    kind: str
+
+
+COLUMN_KINDS = ("text", "double", "bigint", "boolean", "date", "timestamp")
+ENGINE_TYPES: dict[str, dict[str, str]] = {
+    "duckdb": {"text": "varchar", "double": "double", "bigint": "bigint", "boolean": "boolean", "date": "date",
+               "timestamp": "timestamp"},
+    "trino": {"text": "varchar", "double": "double", "bigint": "bigint", "boolean": "boolean", "date": "date",
+              "timestamp": "timestamp(6)"},  # Iceberg keeps microseconds
+    # Athena's DDL is Hive's: string, and identifiers in backticks
+    "athena": {"text": "string", "double": "double", "bigint": "bigint", "boolean": "boolean", "date": "date",
+               "timestamp": "timestamp"},
+}
+
+
+def column_list(columns: Sequence[Column], engine: str, quote_with: str = '"') -> str:
+    """``"name" type, ...`` for a create table, in the engine's types."""
+    types = ENGINE_TYPES[engine]
+    parts = []
+    for column in columns:
+        if column.kind not in types:
+            raise ValueError(f"unknown column kind {column.kind!r}")
+        quote(column.name)  # refuses anything but a plain identifier
+        parts.append(f"{quote_with}{column.name}{quote_with} {types[column.kind]}")
+    return ", ".join(parts)
+
+
+def render_insert(relation: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                  placeholder: str = "?") -> tuple[str, list[Any]]:
+    """``insert into <relation> (<columns>) values (...), (...)``, a placeholder per value."""
+    values: list[Any] = []
+    tuples = []
+    for row in rows:
+        if len(row) != len(columns):
+            raise ValueError(f"a row of {len(row)} values for {len(columns)} columns")
+        marks = []
+        for value in row:
+            values.append(value)
+            marks.append(placeholder.format(i=len(values) - 1) if "{i}" in placeholder else placeholder)
+        tuples.append(f"({', '.join(marks)})")
+    sql = f"insert into {relation} ({', '.join(quote(c) for c in columns)}) values {', '.join(tuples)}"
+    return sql, values
+
+
 class MissingRelation(SetupError):
     """The relation (or one it reads) is not in the warehouse: not built yet, or its feature is off."""
 
@@ -206,6 +264,25 @@ class Warehouse:
             raise self.failed(relation, error) from error
         return [dict(zip(names, map(plain, row), strict=True)) for row in rows]
 
+    def create_table(self, name: str, columns: Sequence[Column]) -> None:
+        """Make the table ``name`` in the target's schema with ``columns``, unless it exists."""
+        self.write(name, self.create_table_sql(name, columns), [], "creating")
+
+    def create_table_sql(self, name: str, columns: Sequence[Column]) -> str:
+        return f"create table if not exists {self.relation(name)} ({column_list(columns, self.engine)})"
+
+    def insert(self, name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append ``rows`` (values in the order of ``columns``) to the table ``name``."""
+        if rows:
+            sql, values = render_insert(self.relation(name), columns, rows, self.placeholder)
+            self.write(name, sql, values, "writing")
+
+    def write(self, relation: str, sql: str, values: list[Any], verb: str) -> None:
+        try:
+            self.execute(sql, values)
+        except Exception as error:
+            raise self.failed(relation, error, verb) from error
+
     def execute(self, sql: str, values: list[Any]) -> tuple[list[str], list[Any]]:
         raise NotImplementedError
 
@@ -213,12 +290,13 @@ class Warehouse:
         """Why the relation cannot be found, when ``error`` says so; None for any other error."""
         raise NotImplementedError
 
-    def failed(self, relation: str, error: Exception) -> Exception:
+    def failed(self, relation: str, error: Exception, verb: str = "reading") -> Exception:
         """Any other engine error, as an ERROR line (an AWS error stays itself: the CLI's edge words it)."""
         if not self.is_engine_error(error):
             return error
         message = " ".join(str(error).split())[:300]
-        return SetupError("QueryFailed", f"reading {relation} from {self}: {message}")
+        where = "from" if verb == "reading" else "in"
+        return SetupError("QueryFailed", f"{verb} {relation} {where} {self}: {message}")
 
     def is_engine_error(self, error: Exception) -> bool:
         raise NotImplementedError
@@ -228,17 +306,17 @@ class Warehouse:
 
 
 class DuckDBWarehouse(Warehouse):
-    """A DuckDB file (read-only), or a connection someone else opened (left open)."""
+    """A DuckDB file (read-only unless ``writable``), or a connection someone else opened (left open)."""
 
     engine = "duckdb"
 
     def __init__(self, database: Path | None = None, schema: str = "main",
-                 connection: duckdb.DuckDBPyConnection | None = None) -> None:
+                 connection: duckdb.DuckDBPyConnection | None = None, writable: bool = False) -> None:
         import duckdb
 
         super().__init__(schema, str(database) if database else "connection")
         self._owned = connection is None
-        self.connection = connection or duckdb.connect(str(database), read_only=True)
+        self.connection = connection or duckdb.connect(str(database), read_only=not writable)
 
     def execute(self, sql: str, values: list[Any]) -> tuple[list[str], list[Any]]:
         cursor = self.connection.execute(sql, values)
@@ -314,10 +392,12 @@ class AthenaWarehouse(Warehouse):
     placeholder = "%(p{i})s"  # PyAthena's pyformat: values escaped as SQL literals of their type
 
     def __init__(self, session: boto3.Session, region: str, schema: str, catalog: str = "awsdatacatalog",
-                 work_group: str | None = None, s3_staging_dir: str | None = None) -> None:
+                 work_group: str | None = None, s3_staging_dir: str | None = None,
+                 s3_data_dir: str | None = None) -> None:
         import pyathena
 
         super().__init__(schema, f"{catalog}.{schema} ({region}, workgroup {work_group or 'primary'})")
+        self.s3_data_dir = s3_data_dir
         self.connection = pyathena.connect(session=session, region_name=region, schema_name=schema,
                                            catalog_name=catalog, work_group=work_group,
                                            s3_staging_dir=s3_staging_dir, poll_interval=1)
@@ -332,6 +412,20 @@ class AthenaWarehouse(Warehouse):
         finally:
             cursor.close()
 
+    def create_table_sql(self, name: str, columns: Sequence[Column]) -> str:
+        """An Iceberg table (appends, and later merges, work on it; a Hive table allows appends only), in
+        the folder dbt-athena gives a table: <s3_data_dir>/<schema>/<name>/."""
+        if not self.s3_data_dir:
+            raise SetupError("NoDataDir", f"{self} has no s3_data_dir to keep the table {name} in: set s3_data_dir "
+                                          "in the athena target of profiles.yml ($BEDROCK_COSTS_ATHENA_S3_DATA_DIR)")
+        location = f"{self.s3_data_dir.rstrip('/')}/{self.schema}/{name}/"
+        if "'" in location:
+            raise SetupError("BadDataDir", f"the table location {location} has a quote")
+        for part in (self.schema, name):
+            quote(part)  # refuses anything but a plain identifier
+        return (f"create table if not exists `{self.schema}`.`{name}` ({column_list(columns, 'athena', '`')}) "
+                f"location '{location}' tblproperties ('table_type' = 'ICEBERG')")
+
     def missing(self, error: Exception) -> str | None:
         from pyathena.error import Error
 
@@ -340,13 +434,13 @@ class AthenaWarehouse(Warehouse):
             return " ".join(text.split())[:200]
         return None
 
-    def failed(self, relation: str, error: Exception) -> Exception:
+    def failed(self, relation: str, error: Exception, verb: str = "reading") -> Exception:
         from botocore.exceptions import BotoCoreError, ClientError
 
         cause = error.__cause__
         if isinstance(cause, (ClientError, BotoCoreError)):  # AccessDenied and its IAM action, at the edge
             return cause
-        return super().failed(relation, error)
+        return super().failed(relation, error, verb)
 
     def is_engine_error(self, error: Exception) -> bool:
         from pyathena.error import Error
@@ -395,17 +489,18 @@ def target_credentials(target: str, directory: Path) -> Any:
 
 
 def open_warehouse(target: str | None = None, database: Path | None = None, directory: Path | None = None,
-                   session: boto3.Session | None = None) -> Warehouse:
-    """The warehouse the summary, report, export and budget alerts read (see the module's docstring)."""
+                   session: boto3.Session | None = None, writable: bool = False) -> Warehouse:
+    """The warehouse the summary, report, export and budget alerts read, and notify keeps its state in (see
+    the module's docstring). ``writable`` opens a DuckDB file for writing (the other engines always are)."""
     name = target or os.environ.get("DBT_TARGET") or LOCAL_TARGET
     if database is None and name == LOCAL_TARGET and directory is None:
         database = default_database()
     if database is not None:
-        return open_duckdb(database)
+        return open_duckdb(database, writable=writable)
     credentials = target_credentials(name, profiles_dir(directory))
     kind = credentials.type
     if kind == "duckdb":
-        return open_duckdb(default_database(), credentials.schema)
+        return open_duckdb(default_database(), credentials.schema, writable)
     if kind == "trino":
         scheme = getattr(credentials.http_scheme, "value", credentials.http_scheme) or "http"  # an enum in dbt-trino
         return TrinoWarehouse(credentials.host, int(credentials.port), credentials.user, credentials.database,
@@ -417,15 +512,15 @@ def open_warehouse(target: str | None = None, database: Path | None = None, dire
         region = credentials.region_name
         session = session or boto3.Session(profile_name=credentials.aws_profile_name, region_name=region)
         return AthenaWarehouse(session, region, credentials.schema, credentials.database, credentials.work_group,
-                               credentials.s3_staging_dir)
+                               credentials.s3_staging_dir, getattr(credentials, "s3_data_dir", None))
     raise SetupError("UnsupportedTarget", f"target {name!r} is a {kind} target; the reader knows duckdb, "
                                           "trino and athena")
 
 
-def open_duckdb(database: Path, schema: str = "main") -> DuckDBWarehouse:
+def open_duckdb(database: Path, schema: str = "main", writable: bool = False) -> DuckDBWarehouse:
     if not database.exists():
         raise SetupError("NoDatabase", f"{database} does not exist; run `make run` first")
-    return DuckDBWarehouse(database, schema)
+    return DuckDBWarehouse(database, schema, writable=writable)
 
 
 Source = Warehouse | Any  # a Warehouse, or an open duckdb connection (wrapped by ``reader``)
