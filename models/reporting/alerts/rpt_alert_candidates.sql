@@ -10,7 +10,7 @@
       - with a bill, its differences from the estimate beyond the tolerance (rpt_bill_alerts).
     Budgets are not here: their rule is budget_alerts.alert_of (the summary's and budget-alerts'),
     which notify applies to fct_app_budget_status itself. -#}
-{%- set detect_days = [bedrock_costs.finops_var('bedrock_costs_anomaly_detect_days'), 1] | max %}
+{%- set detect_days = [bedrock_costs.finops_number('bedrock_costs_anomaly_detect_days') | int, 1] | max %}
 
 with
 

@@ -1,16 +1,21 @@
--- depends_on: {{ ref('fct_daily_app_cost') }}
 {#- Who owns an app, for an alert about it: the team and cost center that spent most on the app
     over the 31 days up to the FinOps as-of date (an app tagged with two teams goes to the bigger).
     `bedrock-costs notify` routes an app's alerts by them (seeds/alert_routes.csv). -#}
-{%- set as_of = bedrock_costs.finops_as_of_date() %}
 
 with
 
+-- depends_on: {{ ref('fct_daily_app_cost') }}
+finops_calendar as (
+    select * from {{ ref('int_finops_calendar') }}
+),
+
 app_cost as (
-    select * from {{ bedrock_costs.view_ref('fct_daily_app_cost') }}
+    select daily.*
+    from {{ bedrock_costs.view_ref('fct_daily_app_cost') }} as daily
+    cross join finops_calendar
     where
-        usage_date > cast({{ dbt.dateadd('day', -31, as_of) }} as date)
-        and usage_date <= {{ as_of }}
+        daily.usage_date > finops_calendar.as_of_date - interval '31' day
+        and daily.usage_date <= finops_calendar.as_of_date
 ),
 
 owner_spend as (
