@@ -21,7 +21,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from bedrock_costs import chargeback, sample_cur
+import sample_cur  # scripts/ (the test path)
+from bedrock_costs import chargeback
 from conftest import REPO, Project, make_project
 from test_bill import Bill, build, generate_with_bill, usage_hourly
 
