@@ -1,4 +1,3 @@
--- depends_on: {{ ref('fct_daily_app_cost') }}
 {#- The alerts of rpt_alert_candidates from fct_cost_anomalies: each spend spike and new expensive
     spender, with the app it concerns (an anomalous caller's is the app it spent most on that day),
     the app's owner (rpt_app_owners), what to do, and the last day it can stay in the detection days. -#}

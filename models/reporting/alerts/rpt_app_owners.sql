@@ -4,7 +4,6 @@
 
 with
 
--- depends_on: {{ ref('fct_daily_app_cost') }}
 finops_calendar as (
     select * from {{ ref('int_finops_calendar') }}
 ),
