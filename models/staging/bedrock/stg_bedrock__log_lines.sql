@@ -38,8 +38,8 @@ problems as (
             when not is_invocation then null
             when trim(coalesce(request_id, '')) = '' then 'no_request_id'
             when invoked_at is null then 'bad_timestamp'
-            -- more than bedrock_costs_timestamp_tolerance_hours after its folder's hour
-            when {{ bedrock_costs.far_after_folder_hour('invoked_at', 'folder_hour_at') }} then 'timestamp_far_from_folder'
+            -- far after its folder's hour, or months before it (macros/far_from_folder_hour.sql)
+            when {{ bedrock_costs.far_from_folder_hour('invoked_at', 'folder_hour_at') }} then 'timestamp_far_from_folder'
             when
                 (input_token_count is not null and input_tokens is null)
                 or (output_token_count is not null and output_tokens is null)
