@@ -17,7 +17,7 @@ from bedrock_costs import export
 from conftest import REPO, Project
 from test_bill_output import billed  # noqa: F401 (the billed fixture)
 
-BILL = {"bill_waterfall", "bill_status"}  # the shared sample has no CUR export
+BILL = {"bill_waterfall", "bill_status", "chargeback", "bill_unattributed"}  # the shared sample has no CUR export
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +155,12 @@ def test_the_bill_sections_with_a_cur_export(billed: Any, tmp_path: Path) -> Non
                                "group by 1"))
     assert {r["billing_period"]: sum(r[f"{s}_count"] for s in ("reconciled", "variance", "not_in_logs",
                                                                  "not_in_bill", "pending")) for r in status} == counts
+    assert export.main(["--database", str(billed.database), "--out", str(tmp_path), "--format", "json",
+                        "--section", "chargeback", "--days", "0"]) == 0
+    net: dict[tuple[str, str], float] = {}
+    for row in json.loads((tmp_path / "chargeback.json").read_text()):
+        key = (row["billing_period"], row["account_id"])
+        net[key] = net.get(key, 0.0) + row["net_cost_usd"]
+    invoice = {(str(p), a): pytest.approx(n, abs=1e-6) for p, a, n in billed.query(
+        "select billing_period, account_id, sum(net_cost_usd) from main.fct_bill_chargeback group by all")}
+    assert net == invoice and net
