@@ -28,7 +28,8 @@ NOTIFY = "bedrock-costs notify"
 
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """`dbt parse` of the project (no bill): its profiles folder, target path and manifest."""
+    """`dbt parse` of the project (no bill): its profiles folder, target path and manifest; the nodes a
+    scheduler runs (models and seeds, not the ephemeral steps compiled into the models that read them)."""
     root = tmp_path_factory.mktemp("parsed")
     shutil.copy(REPO / "profiles.yml.example", root / "profiles.yml")
     dbt = Path(sys.executable).parent / "dbt"
@@ -39,7 +40,8 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     manifest = json.loads((root / "target" / "manifest.json").read_text())
     nodes = {node["name"]: node["resource_type"] for node in manifest["nodes"].values()
              if node["package_name"] == "bedrock_costs" and node["resource_type"] in ("model", "seed")
-             and node["config"].get("enabled", True)}
+             and node["config"].get("enabled", True)
+             and node["config"].get("materialized") != "ephemeral"}  # compiled into their readers: no task
     return {"root": root, "target": root / "target", "nodes": nodes}
 
 
@@ -92,7 +94,14 @@ def test_the_airflow_dag_parses_into_the_models_then_notify(parsed: dict[str, An
     assert notify["type"] == "BashOperator" and notify["command"] == NOTIFY
     leaves = {task_id for task_id, task in tasks.items() if task_id != "notify" and task["downstream"] == ["notify"]}
     assert set(notify["upstream"]) == leaves
-    assert {built["fct_app_budget_status"], built["fct_cost_anomalies"]} <= leaves
+    assert {built["fct_app_budget_status"], built["rpt_alert_candidates"]} <= leaves
+    before_notify, todo = set(), list(notify["upstream"])
+    while todo:
+        task_id = todo.pop()
+        if task_id not in before_notify:
+            before_notify.add(task_id)
+            todo += tasks[task_id]["upstream"]
+    assert built["fct_cost_anomalies"] in before_notify, "the anomalies are built before notify reads them"
     assert all(task["downstream"] for task_id, task in tasks.items() if task_id != "notify")
     assert notify["downstream"] == []
 
@@ -125,7 +134,8 @@ def test_the_dagster_definitions_load_the_models_then_notify(parsed: dict[str, A
     assets = result["assets"]
     assert set(assets) == set(parsed["nodes"]) | {"bedrock_costs_notification"}, set(assets) ^ set(parsed["nodes"])
     assert assets["fct_daily_app_cost"] == ["int_hourly_usage"]
-    assert assets["bedrock_costs_notification"] == ["fct_app_budget_status", "fct_cost_anomalies"]
+    assert assets["bedrock_costs_notification"] == ["fct_app_budget_status", "rpt_alert_candidates"]
+    assert "fct_cost_anomalies" in assets["rpt_alert_anomalies"], "the anomalies before the alerts that read them"
     assert result["notify"] == NOTIFY.split()
     assert set(result["job_assets"]) == set(assets), "the daily job builds every model, then notifies"
     assert result["schedules"] == [["bedrock_costs_daily_schedule", "17 6 * * *", "bedrock_costs_daily"]]

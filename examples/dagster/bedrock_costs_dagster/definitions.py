@@ -38,10 +38,11 @@ DBT = os.environ.get("BEDROCK_COSTS_DBT", "dbt")  # the dbt of this environment,
 project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROFILES_DIR, target=TARGET,
                      target_path=Path(os.environ.get("BEDROCK_COSTS_DBT_TARGET_PATH", "target")))
 
-# The step after the build: alerts on budgets and anomalies from the marts just built.
+# The step after the build: alerts on budgets, anomalies, audit findings and the bill, from the models just built.
 NOTIFY_COMMAND = ["bedrock-costs", "notify"]
-# The marts the notification reads.
-NOTIFY_READS = ("fct_app_budget_status", "fct_cost_anomalies")
+# The models the notification reads: the budgets, and every other alert (rpt_alert_candidates, which reads
+# fct_cost_anomalies, the audit views and the bill's alerts).
+NOTIFY_READS = ("fct_app_budget_status", "rpt_alert_candidates")
 
 
 @dbt_assets(manifest=project.manifest_path, project=project)
