@@ -1,20 +1,24 @@
 {#- Who owns an app, for an alert about it: the team and cost center that spent most on the app
-    over the 31 days up to the FinOps as-of date (an app tagged with two teams goes to the bigger).
+    over the last 31 days of data, up to the last usage_date (an app tagged with two teams goes to the
+    bigger).
     `bedrock-costs notify` routes an app's alerts by them (seeds/alert_routes.csv). -#}
 
 with
 
-finops_calendar as (
-    select * from {{ ref('int_finops_calendar') }}
+daily_app_cost as (
+    select * from {{ bedrock_costs.view_ref('fct_daily_app_cost') }}
+),
+
+last_day as (
+    select max(usage_date) as last_usage_date from daily_app_cost
 ),
 
 app_cost as (
-    select daily.*
-    from {{ bedrock_costs.view_ref('fct_daily_app_cost') }} as daily
-    cross join finops_calendar
-    where
-        daily.usage_date > finops_calendar.as_of_date - interval '31' day
-        and daily.usage_date <= finops_calendar.as_of_date
+    -- a view over the marts alone (it reads no intermediate model), so a copied database still opens
+    select daily_app_cost.*
+    from daily_app_cost
+    cross join last_day
+    where daily_app_cost.usage_date > last_day.last_usage_date - interval '31' day
 ),
 
 owner_spend as (
