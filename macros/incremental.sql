@@ -3,8 +3,10 @@
 
       incremental_run()             is this an incremental run of {{ this }}? (dbt's is_incremental(),
                                     or the offline var, so `make compile-athena` needs no warehouse)
-      lookback_start_date(column)   the first day a run re-reads: the newest `column` in {{ this }}
-                                    minus bedrock_costs_lookback_days (late files land in old folders)
+      lookback_start_date(column)   the first day a run re-sums: the newest `column` in {{ this }}
+                                    minus bedrock_costs_lookback_days (late records carry old days)
+      first_log_hour_to_read()      Athena, Trino: the first delivery folder a scheduled run reads,
+                                    the newest folder stored minus bedrock_costs_folder_settle_hours
       run_stamp()                   this run's time, stored as loaded_at / summed_at on what it writes
       newest_value(column)          the newest `column` already in {{ this }} (a stamp or a date)
       query_dates(sql), in_dates()  a query's dates, and a where clause on them with literal dates
@@ -28,6 +30,38 @@
     {%- set days_back = var('bedrock_costs_lookback_days') | int + extra_days -%}
     {%- set start = modules.datetime.date.fromisoformat(newest[:10]) - modules.datetime.timedelta(days=days_back) -%}
     {{ return(start.isoformat()) }}
+{% endmacro %}
+
+
+{#- Athena and Trino: the first delivery folder ('yyyy/mm/dd/hh') a scheduled run of
+    stg_bedrock__log_lines reads, or none on a full build. Bedrock writes a file into the folder of
+    the hour it delivers it (a late record lands in a newer folder, never an older one), so a folder
+    older than the newest one already stored, by more than bedrock_costs_folder_settle_hours (files of
+    other accounts and Regions still arriving), can receive no new file: it is not read again. The
+    newest stored folder is read from the stored files' paths, on the newest stored day only.
+    Without a folder in the paths (a log table of another layout), the lookback days as before. -#}
+{% macro first_log_hour_to_read() %}
+    {%- if not bedrock_costs.incremental_run() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set newest = none -%}
+    {%- if var('bedrock_costs_offline_incremental', none) is not none -%}
+        {%- set newest = (var('bedrock_costs_offline_last_date') | string)[:10] | replace('-', '/') ~ '/23' -%}
+    {%- elif not execute -%}
+        {{ return('1970/01/01/00') }}
+    {%- else -%}
+        {%- set folder = bedrock_costs.regex_extract('log_file', '/([0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]+$') -%}
+        {%- set rows = run_query('select max(' ~ folder ~ ') from ' ~ this
+            ~ ' where log_date = (select max(log_date) from ' ~ this ~ ')').rows -%}
+        {%- set newest = rows[0][0] if rows | length > 0 else none -%}
+    {%- endif -%}
+    {%- if newest is none -%}
+        {%- set since_date = bedrock_costs.lookback_start_date('log_date') -%}
+        {{ return(none if since_date is none else since_date | replace('-', '/') ~ '/00') }}
+    {%- endif -%}
+    {%- set first = modules.datetime.datetime.strptime(newest | string, '%Y/%m/%d/%H')
+        - modules.datetime.timedelta(hours=var('bedrock_costs_folder_settle_hours') | int) -%}
+    {{ return(first.strftime('%Y/%m/%d/%H')) }}
 {% endmacro %}
 
 

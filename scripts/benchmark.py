@@ -356,7 +356,7 @@ P4 (data tests never re-read raw JSON) holds by construction: the raw files are 
 ## What a scheduled Athena run scans
 
 Measured on Trino 476, the engine Athena v3 is built on, with the same SQL and the same log table
-(OpenX JSON SerDe, partition projection): `tests/test_trino.py::test_a_scheduled_run_reads_only_the_lookback_partitions`
+(OpenX JSON SerDe, partition projection): `tests/test_trino.py::test_a_scheduled_run_reads_only_the_folders_that_can_hold_new_files`
 prints the figures (`pytest -s`). On 8 days of logs (6,000 calls) plus a new day, with the default
 lookback of 3:
 

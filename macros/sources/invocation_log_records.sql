@@ -10,16 +10,17 @@
 
       DuckDB          the batch the loader (stg_bedrock__log_files, Python) pointed
                       stg_bedrock__log_batch at: the new or changed files, checked readable.
-      Athena, Trino   the log table, pruned to the window's log_hour partitions (newest stored
-                      folder date - bedrock_costs_lookback_days) and without the "$path"s stored
-                      with the same "$file_size". -#}
+      Athena, Trino   the log table, pruned to the log_hour partitions that can hold a new file
+                      (from the newest stored folder - bedrock_costs_folder_settle_hours on:
+                      first_log_hour_to_read) and without the "$path"s stored with the same
+                      "$file_size". -#}
 {% macro invocation_log_records() -%}
     {{ return(adapter.dispatch('invocation_log_records', 'bedrock_costs')()) }}
 {%- endmacro %}
 
 
 {% macro athena__invocation_log_records() -%}
-    {%- set since_date = bedrock_costs.lookback_start_date('log_date') -%}
+    {%- set since_hour = bedrock_costs.first_log_hour_to_read() -%}
     select
         log_source."$path" as log_file,
         log_source."$file_size" as file_size,
@@ -48,15 +49,14 @@
         -- set aside by the user (bedrock_costs_skip_log_files): a literal list, so Trino never opens them
         and log_source."$path" not in ({{ bedrock_costs.skipped_log_files() | join(', ') }})
         {%- endif %}
-        {%- if since_date %}
-        and log_hour >= '{{ since_date | replace("-", "/") }}/00'
-        {%- endif %}
-        {%- if since_date %}
+        {%- if since_hour %}
+        -- only the folders that can hold a new file; in them, the files not stored at this size
+        and log_hour >= '{{ since_hour }}'
         and not exists (
             select 1
             from {{ this }} as stored_lines
             where
-                stored_lines.log_date >= date '{{ since_date }}'
+                stored_lines.log_date >= date '{{ since_hour[:10] | replace("/", "-") }}'
                 and stored_lines.log_file = log_source."$path"
                 and stored_lines.file_size = log_source."$file_size"
         )
