@@ -1,9 +1,9 @@
 """The athena target, run through dbt-athena against moto_server: seed, create the log table,
 build, then an incremental and a full-refresh run. moto records the SQL without running it, so
 the tests read what Athena would have been asked: the log table's partition projection, and a
-read of the raw logs pruned to the lookback window's log_hour partitions, skipping the files already
-stored, on the incremental run only (the cutoff coming from max(<date column>) of the table,
-answered by moto)."""
+read of the raw logs pruned to the log_hour partitions that can hold a new file, skipping the files
+already stored, on the incremental run only (the cutoff coming from the newest folder in the stored
+files' paths, answered by moto)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ LOG_VARS = {
     "bedrock_costs_log_start_date": "2026-10-01",
 }
 LAST_BUILT_DAY = "2026-11-06"  # moto's answer to every max(<date column>) of the incremental run
-CUTOFF_HOUR = "2026/11/03/00"  # that day minus bedrock_costs_lookback_days (3), as a log_hour
+NEWEST_FOLDER = "2026/11/06/23"  # moto's answer to the newest delivery folder in the stored files' paths
+CUTOFF_HOUR = "2026/11/06/20"  # that folder less bedrock_costs_folder_settle_hours (3)
+NEWEST_FOLDER_QUERY = r"^select max\(regexp_extract\(log_file, '[^']+', 1\)\) from "
 LOG_READERS = ("--select", "source:bedrock.invocation_logs+1")  # the models that read the raw logs
 PHASES = {
     "seed": ("seed",),
@@ -123,6 +125,7 @@ def athena(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AthenaRuns]:
             s3.create_bucket(Bucket=bucket)
         log_root = f"s3://{LOG_BUCKET}/org/bedrock"
         answers = [PASSING_TESTS, Answer(last_day_query(), [("_col0", "date")], [(LAST_BUILT_DAY,)]),
+                   Answer(NEWEST_FOLDER_QUERY, [("_col0", "varchar")], [(NEWEST_FOLDER,)]),
                    # the log root the staging table was built from: the same root, so the build goes on
                    Answer(r"^select max\(log_root\), min\(log_root\) from ",
                           [("_col0", "varchar"), ("_col1", "varchar")], [(log_root, log_root)])]
@@ -185,7 +188,7 @@ def test_log_table_ddl_carries_partition_projection(athena: AthenaRuns) -> None:
     assert projection_of(refreshed) == projection_of(properties)
 
 
-def test_incremental_log_read_is_pruned_to_the_lookback_window(athena: AthenaRuns) -> None:
+def test_incremental_log_read_is_pruned_to_the_folders_that_can_hold_new_files(athena: AthenaRuns) -> None:
     queries = athena.queries["incremental"]
     reads = log_reads(queries)
     assert reads, "the incremental run did not read the log table"
@@ -201,6 +204,9 @@ def test_incremental_log_read_is_pruned_to_the_lookback_window(athena: AthenaRun
         result = athena_client.get_query_results(QueryExecutionId=asked[-1].execution_id)
         values = [row["Data"][0]["VarCharValue"] for row in result["ResultSet"]["Rows"]]
         assert values == ["_col0", LAST_BUILT_DAY]
+        # the newest stored folder, from the stored files' paths on the newest stored day
+        folder = [query for query in queries[:queries.index(read)] if re.search(NEWEST_FOLDER_QUERY, query.sql)]
+        assert folder and f"where log_date = (select max(log_date) from {model})" in folder[-1].sql
         assert log_hour_filters(read.sql) == [f"log_hour >= '{CUTOFF_HOUR}'"]
         # files already stored are skipped, and the new lines are appended, not merged
         skipped = sqlglot.parse_one(read.sql, dialect="athena").find(exp.Exists)

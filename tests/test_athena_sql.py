@@ -103,11 +103,12 @@ def test_ddl_has_projection_and_no_body_columns(compiled: dict[str, Path]) -> No
     assert "inputtokencount: string" in ddl and "body" not in ddl.lower()
 
 
-def test_incremental_read_prunes_to_the_lookback_partitions(compiled: dict[str, Path]) -> None:
-    """Last built day 2026-11-06 (offline var), lookback 3: only log_hour >= 2026/11/03/00 is read."""
+def test_incremental_read_prunes_to_the_folders_that_can_hold_new_files(compiled: dict[str, Path]) -> None:
+    """Last built day 2026-11-06 (offline var: its last folder, 2026/11/06/23, is the newest stored),
+    bedrock_costs_folder_settle_hours 3: only log_hour >= 2026/11/06/20 is read."""
     incremental = model_sql(compiled, "incremental", "stg_bedrock__log_lines")
     full = model_sql(compiled, "full", "stg_bedrock__log_lines")
-    assert "log_hour >= '2026/11/03/00'" in incremental
+    assert "log_hour >= '2026/11/06/20'" in incremental
     assert "log_hour >=" not in full
     # int_hourly_usage re-sums the days it found changed (offline: the last built day), by literal
     # date, so Athena prunes the partitions; the marts rebuild the days summed after theirs
