@@ -101,8 +101,13 @@ dbt-test: install $(FIXTURE_DIR)/ground_truth/app_daily_cost.csv
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) build --full-refresh
 	BEDROCK_LOGS_PATH=$(FIXTURE_DIR) BEDROCK_CUR_PATH=$(FIXTURE_DIR)/cur DBT_DUCKDB_PATH=$(FIXTURE_DB) $(DBT) docs generate --target-path target/docs
 
+# Two workers (pytest-xdist), each taking a whole module at a time (--dist loadscope: a module's
+# fixtures are built once); conftest.py hands out the slowest modules first. PYTEST_WORKERS=0 runs
+# everything in this process.
+PYTEST_WORKERS ?= 2
+
 pytest: install chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 
 chromium:
 	@bash scripts/ensure_chromium.sh
