@@ -356,22 +356,27 @@ P4 (data tests never re-read raw JSON) holds by construction: the raw files are 
 ## What a scheduled Athena run scans
 
 Measured on Trino 476, the engine Athena v3 is built on, with the same SQL and the same log table
-(OpenX JSON SerDe, partition projection): `tests/test_trino.py::test_a_scheduled_run_reads_only_the_folders_that_can_hold_new_files`
-prints the figures (`pytest -s`). On 8 days of logs (6,000 calls) plus a new day, with the default
-lookback of 3:
+(OpenX JSON SerDe, partition projection):
+`tests/test_trino.py::test_a_scheduled_run_reads_only_the_folders_that_can_hold_new_files` prints
+the figures (`pytest -s`; in the JUnit XML as `trino_scan`). On 8 days of logs (6,000 calls) plus a
+new day (750 calls, 208 KiB of log files), with the default bedrock_costs_folder_settle_hours of 3:
 
 | read of the raw log table | projected `log_hour` range | physical input | splits |
 |---|---|---:|---:|
-| full refresh | 2026/10/01/00 (the projection start) on | 1.35 MB | 896 |
-| scheduled run | 2026/11/05/00 on | 0.78 MB | 497 |
+| full refresh | 2026/10/01/00 (the projection start) on | 1.38 MiB | 906 |
+| scheduled run | 2026/11/08/20 (the newest stored folder, 11/08/23, less 3 hours) on | 224 KiB: 1.08x the new day's files | 122 |
+| scheduled run, before (3-day lookback) | 2026/11/05/00 on | 0.78 MB: about 4 days' files | 497 |
 
-The scheduled run reads the hour partitions of about 5 days (the last built log day, the 3 before
-it and the new one) for each account and region, and nothing older, whatever the history: on a
-30-day history about 1/6 of a full refresh, on a year about 1/70. Within those days it reads every
-file and skips the ones already stored (`"$path"`, `"$file_size"`) after reading: an anti-join cannot
-skip a file, so Athena bills the window's partitions in full. Later models read the Iceberg tables
-filtered on literal day partitions: `int_hourly_usage` the days of the new lines, the marts the
-hourly rows summed since theirs, the tests the days rebuilt.
+Bedrock writes a file into the folder of the hour it delivers it, so a folder older than the
+newest one stored (less the settle hours, for other accounts' and Regions' files still arriving)
+gets no new file: the scheduled run reads the new files and 3 hours of stored ones, whatever the
+history. In those 3 hours it reads every file and skips the ones already stored (`"$path"`,
+`"$file_size"`) after reading (an anti-join cannot skip a file). Later models read the Iceberg
+tables filtered on literal day partitions: `int_hourly_usage` the days of the new lines, the marts
+the hourly rows summed since theirs, the tests the days rebuilt.
+
+The experiments behind the DuckDB figures (the reader, the write, the tests, dbt's fixed cost),
+each as a ratio to the raw scan: [performance-experiments.md](performance-experiments.md).
 
 ## History
 
