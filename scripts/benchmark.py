@@ -364,7 +364,7 @@ new day (750 calls, 208 KiB of log files), with the default bedrock_costs_folder
 | read of the raw log table | projected `log_hour` range | physical input | splits |
 |---|---|---:|---:|
 | full refresh | 2026/10/01/00 (the projection start) on | 1.38 MiB | 906 |
-| scheduled run | 2026/11/08/20 (the newest stored folder, 11/08/23, less 3 hours) on | 224 KiB: 1.08x the new day's files | 122 |
+| scheduled run | 2026/11/08/20 (newest stored folder less 3 h) on | 224 KiB: 1.08x the new files | 122 |
 | scheduled run, before (3-day lookback) | 2026/11/05/00 on | 0.78 MB: about 4 days' files | 497 |
 
 Bedrock writes a file into the folder of the hour it delivers it, so a folder older than the
