@@ -24,8 +24,8 @@ GENERATOR = REPO / "scripts" / "generate_sample_logs.py"
 # --dist loadscope, so a module's fixtures are built once). The modules that take longest are
 # handed out first, so that none of them starts when the other worker has nothing left to do.
 # Measured with `pytest --durations=0` (docs/development.md); the rest keep their order.
-SLOWEST_MODULES = ("test_trino", "test_dashboards", "test_orchestrators", "test_incremental", "test_real_accounts",
-                   "test_packaging", "test_incremental_edges", "test_finops_layers", "test_hostile_files")
+SLOWEST_MODULES = ("test_trino", "test_bad_input", "test_real_accounts", "test_incremental", "test_bill_chargeback",
+                   "test_incremental_edges", "test_bill", "test_benchmark", "test_athena_moto", "test_dashboards")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
