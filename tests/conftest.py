@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -84,12 +86,15 @@ class Project:
                    "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs")]
         vars = {**self.default_vars, **(vars or {})}
         if vars:
-            import json
-
             command += ["--vars", json.dumps(vars)]
         with environment(BEDROCK_LOGS_PATH=str(self.logs), DBT_DUCKDB_PATH=str(self.database),
                          DBT_TARGET="local", DBT_SEND_ANONYMOUS_USAGE_STATS="false"):
+            started = time.monotonic()
             result = dbtRunner(callbacks=[collect]).invoke(command)
+        if os.environ.get("BEDROCK_COSTS_TEST_DBT_LOG"):  # one line per dbt call: what `make test` spends on dbt
+            with open(os.environ["BEDROCK_COSTS_TEST_DBT_LOG"], "a") as log:
+                log.write(json.dumps({"test": os.environ.get("PYTEST_CURRENT_TEST", ""), "args": list(args),
+                                      "seconds": round(time.monotonic() - started, 2)}) + "\n")
         return DbtRun(result, messages)
 
     def query(self, sql: str) -> list[tuple]:
