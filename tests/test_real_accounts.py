@@ -24,7 +24,7 @@ import re
 import shutil
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -308,6 +308,7 @@ S3_ROOT = f"s3://{BUCKET}/team-a/bedrock"
 class S3:
     server: MotoServer
     log: Path  # moto_server's request log: one line per request
+    sample_build_requests: list[str] = field(default_factory=list)  # those of s3_sample's build
 
     def listed_prefixes(self, since_line: int) -> list[str]:
         """The prefixes of the LIST requests logged after line since_line."""
@@ -376,8 +377,10 @@ def s3_sample(s3: S3, built: dict[str, Project], tmp_path_factory: pytest.TempPa
     folder = built["older"]
     assert s3.upload(folder.logs, "team-a/bedrock") > 100
     project = s3_project(tmp_path_factory.mktemp("s3_sample"), S3_ROOT + "/")
+    log_start = s3.log_lines()
     run = s3.dbt(project, "build")
     assert run.success, failures(run)
+    s3.sample_build_requests = s3.log.read_text().splitlines()[log_start:]
     return project, folder
 
 
@@ -394,6 +397,21 @@ def test_s3_build_equals_the_folder_build(s3_sample: tuple[Project, Project]) ->
     assert_same_rows(without_root(project.query_rows(lines), S3_ROOT),
                      without_root(folder.query_rows(lines), str(folder.logs)), "stg_bedrock__log_lines")
     assert_equal(app_totals(project), truth_totals(folder.logs))
+
+
+def test_an_s3_build_asks_s3_for_each_files_bytes_not_its_size(s3: S3, s3_sample: tuple[Project, Project]) -> None:
+    """DuckDB asks its filesystem for a file's size and date several times a read; s3fs answers
+    from a folder listing it holds, or else with a HEAD request each (86 a file here, before the
+    loader listed the day folders through DuckDB's filesystem). HEADs are round trips: on a real
+    bucket with thousands of files they were most of a build."""
+    project, _ = s3_sample
+    requests = s3.sample_build_requests
+    ((files,),) = project.query("select count(distinct log_file) from main_staging.stg_bedrock__log_lines")
+    assert files > 100
+    objects = [line for line in requests if re.search(r'"(GET|HEAD) /[^ ?]+\.json\.gz ', line)]
+    heads = [line for line in objects if '"HEAD ' in line]
+    assert len(heads) < files / 10, f"{len(heads)} HEAD requests for {files} files"
+    assert len(objects) - len(heads) <= 3 * files  # the loader's first bytes, its check of the stream, the read
 
 
 def test_s3_incremental_run_reads_only_the_new_file_and_lists_only_its_window(

@@ -218,11 +218,28 @@ def log_files_model(session: duckdb.DuckDBPyConnection, this: Any, is_incrementa
         (f.path, f.size, f.log_hour, f.log_date, "read", None, f.path in (stored or {})) for f in planned.to_read]
     rows += [(f.path, f.size, f.log_hour, f.log_date, "unreadable", problem, f.path in (stored or {}))
              for f, problem in planned.unreadable]
+    warm_listing(session, root, planned.to_read)
     _point_batch_view(session, this, _planned_sql(rows, stamp, root), planned.to_read, stamp)
     if planned.unreadable:
         print(f"bedrock-costs: {len(planned.unreadable)} log file(s) cannot be read and are set aside "
               "(audit_log_files names each, with its reason)")
     return session.sql(f"select * from {sibling(this, BATCH_FILES)}")
+
+
+def warm_listing(session: duckdb.DuckDBPyConnection, root: str, files: list[log_files.LogFile]) -> None:
+    """On S3, list the day folders of the files to read through DuckDB's own filesystem (the s3fs
+    the profile registers) before reading them. DuckDB asks that filesystem for a file's size and
+    date several times a read, and s3fs answers each with a HEAD request unless the file's folder
+    is in its listing cache: eight HEADs a file (measured with moto), a round trip each. One LIST
+    per day folder fills the cache, so the read asks S3 only for the bytes. The filesystem is the
+    build's own (the profile sets skip_instance_cache), so the cache is this build's listing."""
+    if not log_files.split_root(root)[0] or not files:
+        return
+    for day_folder in sorted({f.path.rsplit("/", 2)[0] for f in files}):
+        try:
+            session.execute(f"select count(*) from glob({sql_string(day_folder + '/**')})").fetchall()
+        except duckdb.Error:
+            return  # no filesystem for the URL here: the read itself says so, with the fix
 
 
 def failed_load(session: duckdb.DuckDBPyConnection, this: Any, lines: str | None) -> set[str]:
