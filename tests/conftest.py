@@ -117,12 +117,12 @@ class Project:
         return DbtRun(result, messages)
 
     def _parsed(self, command: str, vars: dict[str, Any], collect: Any) -> Any:
-        """The parsed project for this call, parsed once per worker for the same vars, profile and
-        environment: a parse is a third of a small build (12 -> 8 s), and dbt's partial parsing
-        starts over in each scratch project, whose DuckDB path differs. BEDROCK_COSTS_TEST_REPARSE=1
-        parses on every call, as dbt does. None for a private copy of the project,
-        for commands that write the manifest's artifacts themselves, and when the parse fails (the
-        command then parses, and says why)."""
+        """A copy of the project as parsed for the same vars, profile and environment, parsed once
+        per worker: a parse is a third of a small build (12 -> 8 s), and dbt's partial parsing
+        starts over in each scratch project, whose DuckDB path differs. None (dbt parses, as a
+        user's does) for a private copy of the project, for commands that write the parse's
+        artifacts themselves, with BEDROCK_COSTS_TEST_REPARSE=1, and when the parse fails (the
+        command then parses again and says why)."""
         if self.project_dir != REPO or command in UNCACHED_COMMANDS or os.environ.get("BEDROCK_COSTS_TEST_REPARSE"):
             return None
         key = (json.dumps(vars, sort_keys=True), self.database.stem, (self.root / "profiles.yml").read_text())

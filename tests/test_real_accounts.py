@@ -401,7 +401,7 @@ def test_s3_build_equals_the_folder_build(s3_sample: tuple[Project, Project]) ->
 
 def test_an_s3_build_asks_s3_for_each_files_bytes_not_its_size(s3: S3, s3_sample: tuple[Project, Project]) -> None:
     """DuckDB asks its filesystem for a file's size and date several times a read; s3fs answers
-    from a folder listing it holds, or else with a HEAD request each (86 a file here, before the
+    from a folder listing it holds, or else with a HEAD request each (92 a file here, before the
     loader listed the day folders through DuckDB's filesystem). HEADs are round trips: on a real
     bucket with thousands of files they were most of a build."""
     project, _ = s3_sample

@@ -1,7 +1,8 @@
 {#- dbt's `where` test config, plus one marker: `where: "__rebuilt_days__(<day columns>, <stamp columns>)"`
     scopes a test to the days the latest run rebuilt (the days of the rows carrying the newest
     stamp), so a scheduled run tests the partitions it wrote, not the whole history. Each argument
-    is a list of alternatives (`log_date|usage_date`): the first column the relation has is used. A
+    is a list of alternatives (`log_date|usage_date`): the first column the relation has is used
+    (its documented columns; an undocumented relation's are asked of the engine). A
     third argument names another model whose newest stamp picks the days (for a view, whose own
     newest stamp would cost a full read); those days are queried first and inlined as literals. A
     full refresh stamps every row, so it tests everything; so does the var
@@ -59,8 +60,8 @@
 {%- endmacro %}
 
 {#- The column names of a tested relation: its documented columns (tests/test_docs.py keeps them
-    equal to the table's), else DuckDB's or the engine's own list. Reading the graph instead of
-    asking the engine saves two statements per scoped test, which is most of a small test's cost. -#}
+    equal to the table's), else the engine's list. Reading the graph instead of asking the engine
+    saves two statements per scoped test (on Athena, two Glue calls). -#}
 {% macro documented_columns_or_engine(relation, node) -%}
     {%- if node is not none and node.get('columns') -%}
         {{ return(node.columns.keys() | map('lower') | list) }}
