@@ -4,7 +4,10 @@ meet dbt's.
 
 They are made with uv when it is there (`make install` brings it: a dev dependency), else with
 venv and pip. The cached ones live under ~/.cache/bedrock-costs/venvs (BEDROCK_COSTS_CACHE_DIR),
-one folder per Python version and requirement list, made once per machine.
+one folder per Python version and requirement list, made once per machine. Their modules are
+compiled to bytecode when installed (uv does not by default, and PYTHONDONTWRITEBYTECODE stops
+Python doing it on first import): Airflow or Superset would otherwise compile thousands of modules
+each time a test starts one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 CACHE = Path(os.environ.get("BEDROCK_COSTS_CACHE_DIR", Path.home() / ".cache" / "bedrock-costs"))
 DONE = ".bedrock-costs-complete"
+COMPILED = ".bedrock-costs-compiled"  # a venv cached before its modules were compiled gets them once
 
 
 class ToolVenvError(RuntimeError):
@@ -36,7 +40,8 @@ def make_venv(venv: Path, requirements: list[str], what: str) -> Path:
     found = uv()
     if found:
         steps = [[found, "venv", "--quiet", "--python", sys.executable, str(venv)],
-                 [found, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *requirements]]
+                 [found, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(venv / "bin" / "python"),
+                  *requirements]]
     else:
         steps = [[sys.executable, "-m", "venv", str(venv)],
                  [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
@@ -58,6 +63,11 @@ def cached_venv(name: str, requirements: list[str]) -> Path:
     if not (venv / DONE).is_file():
         make_venv(venv, requirements, name)
         (venv / DONE).write_text("\n".join(requirements) + "\n")
+        (venv / COMPILED).touch()
+    if not (venv / COMPILED).is_file():
+        subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", "-j", "0", str(venv / "lib")],
+                       check=False, capture_output=True, timeout=1800)
+        (venv / COMPILED).touch()
     return venv
 
 
