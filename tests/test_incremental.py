@@ -197,7 +197,7 @@ def test_a_scheduled_run_tests_the_days_it_rebuilt(tmp_path: Path) -> None:
             con.execute(f"insert into main_staging.int_hourly_usage select * replace ('planted' as attribution_status) "
                         f"from main_staging.int_hourly_usage where usage_date = date '{day}' limit 1")
 
-    status_values = "accepted_values_int_hourly_usage_attribution_status__profile__unmapped_profile__direct"
+    status_values = "int_hourly_usage_table_rules"
     plant("2026-11-01")
     generate(logs, records=800, days=1, start="2026-11-05", seed=17)
     scheduled = project.dbt("build")

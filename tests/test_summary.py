@@ -69,7 +69,7 @@ def test_default_database_is_one_per_logs_folder(tmp_path: Path, monkeypatch: py
 
 
 def test_build_line_counts_and_names_what_failed() -> None:
-    long_name = "bedrock_costs_unique_combination_fct_model_whatif_" + "app__team__" * 30
+    long_name = "bedrock_costs_reconciles_with_fct_model_whatif_" + "app__team__" * 30
     results = {"elapsed_time": 12.345, "results": [
         *({"unique_id": f"seed.bedrock_costs.s{i}", "status": "success"} for i in range(6)),
         *({"unique_id": f"model.bedrock_costs.m{i}", "status": "success"} for i in range(20)),
