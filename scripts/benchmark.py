@@ -342,7 +342,7 @@ Reading the figures. The raw-scan reference parses 4 fields and keeps only per-d
 parses every field the marts need into `stg_bedrock__log_lines`, the one table that holds a row per
 call; the de-duplicated `stg_bedrock__invocations` is a view over it. It then sums the priced and
 attributed calls per hour into `int_hourly_usage` (about one row per hundred calls), builds the
-marts and the audit from that and from the small resolution tables, and runs about 130 data tests.
+marts and the audit from that and from the small resolution tables, and runs about 95 data tests.
 
 The incremental run parses only the log files delivered (or rewritten) since the last run, listing
 only the window's day folders. `int_hourly_usage` re-sums only the days of the new lines, the daily
