@@ -14,13 +14,7 @@
 {%- set tested = bedrock_costs.tested_node() %}
 {%- set name = tested.name if tested else 'the model' %}
 {%- set key_columns = grain or unique[:1] %}
-{%- set at -%}
-    {%- if key_columns %} || ' at '
-    {%- for column_name in key_columns %}
-    || '{{ ", " if not loop.first }}{{ column_name }}=' || coalesce(cast({{ column_name }} as varchar), 'NULL')
-    {%- endfor %}
-    {%- endif %}
-{%- endset %}
+{%- set at = (" || ' at ' || " ~ bedrock_costs.row_key_text(key_columns)) if key_columns else '' %}
 {%- set checks = [] %}
 {%- if not_null %}
     {%- set check -%}
@@ -78,9 +72,7 @@ having count(*) > 1
 select
     'grain' as rule,
     'DUPLICATE: {{ name }} has ' || cast(count(*) as varchar) || ' rows at '
-    {%- for column_name in grain %}
-    || '{{ ", " if not loop.first }}{{ column_name }}=' || coalesce(cast({{ column_name }} as varchar), 'NULL')
-    {%- endfor %} as message
+    || {{ bedrock_costs.row_key_text(grain) }} as message
 from {{ model }}
 group by {{ grain | join(', ') }}
 having count(*) > 1
@@ -106,3 +98,12 @@ having count(*) > 1
     {%- endif -%}
     {{ return(graph.nodes.get(attached) or graph.sources.get(attached)) }}
 {% endmacro %}
+
+
+{#- SQL text naming a row by `columns`: `usage_date=2026-11-01, app=NULL` (a message's "at ..."). -#}
+{% macro row_key_text(columns) -%}
+    {%- for column_name in columns -%}
+    '{{ ", " if not loop.first }}{{ column_name }}=' || coalesce(cast({{ column_name }} as varchar), 'NULL')
+    {{- ' || ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
