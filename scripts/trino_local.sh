@@ -108,7 +108,7 @@ check_java() {
     [[ -x "$java" ]] \
         || die NoJava "no java at $java; Trino $TRINO_VERSION needs a JDK 24 or newer (set BEDROCK_COSTS_TRINO_JAVA_HOME)."
     local version major
-    version="$("$java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)"
+    version="$("$java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | sed -n 1p)"
     major="${version%%.*}"
     [[ "$major" =~ ^[0-9]+$ && "$major" -ge 24 ]] \
         || die OldJava "$java is Java ${version:-unknown}; Trino $TRINO_VERSION needs 24 or newer (set BEDROCK_COSTS_TRINO_JAVA_HOME)."
