@@ -95,7 +95,7 @@ def los_angeles() -> Iterator[None]:
 
 
 # every node a case's log files can reach; the rest (the seeds, the models that read only them, and
-# their tests: 30 of the project's 160 nodes) is the same for every case, built once by `seeded`
+# their tests) is the same for every case, built once by `seeded`
 FROM_THE_LOGS = ["stg_bedrock__log_files+", "stg_bedrock__log_lines+"]
 
 
