@@ -1,8 +1,9 @@
 """Trustworthy numbers under bad input. One fixture folder per case under tests/fixtures/bad_input/
 (its JSON-lines files and a case.json with where each file is delivered and the answer worked out by
 hand). Each case is built on its own (everything its logs reach, over a copy of the seeds built
-once), then all of them together (the whole project): every line is accounted for in
-audit_log_files, nothing stops the build, and the token totals hold end to end."""
+once; so are the two builds that must fail), then all of them together (the whole project): every
+line is accounted for in audit_log_files, nothing stops the build, and the token totals hold end to
+end."""
 
 from __future__ import annotations
 
@@ -181,20 +182,22 @@ def test_no_prompt_text_past_staging(combined: tuple[Project, dict]) -> None:
     assert scanned > 20
 
 
-def test_corrupt_gzip_fails_naming_the_file(tmp_path: Path) -> None:
+def test_corrupt_gzip_fails_naming_the_file(seeded: Path, tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", tmp_path / "logs")
+    shutil.copy(seeded, project.database)
     deliver("extra_fields", project.logs)
     folder = project.logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs" / "us-east-1" / "2026/11/05/11"
     folder.mkdir(parents=True)
     corrupt = folder / "20261105T110000000Z_00000000deadbeef.json.gz"
     corrupt.write_bytes(b"this is not gzip data")
-    run = project.dbt("build")
+    run = project.dbt("build", "--select", *FROM_THE_LOGS)
     assert not run.success
     assert any(str(corrupt) in message for message in run.messages)
 
 
-def test_eu_pinned_app_served_outside_the_eu_fails(tmp_path: Path) -> None:
+def test_eu_pinned_app_served_outside_the_eu_fails(seeded: Path, tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", tmp_path / "logs")
+    shutil.copy(seeded, project.database)
     folder = project.logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs" / "eu-west-1" / "2026/11/05/10"
     folder.mkdir(parents=True)
     profile = f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:application-inference-profile/w6a3d9g5k1n7"  # eu-assistant
@@ -207,7 +210,7 @@ def test_eu_pinned_app_served_outside_the_eu_fails(tmp_path: Path) -> None:
             "input": {"inputTokenCount": 10}, "output": {"outputTokenCount": 5}}))
     with gzip.open(folder / "20261105T101000000Z_00000000000000e1.json.gz", "wt") as handle:
         handle.write("\n".join(lines) + "\n")
-    run = project.dbt("build")
+    run = project.dbt("build", "--select", *FROM_THE_LOGS)
     assert not run.success
     failed = {name for name, status in run.statuses().items() if status in ("fail", "error")}
     assert failed == {"assert_eu_pinned_apps_stay_in_eu"}
