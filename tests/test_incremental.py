@@ -186,7 +186,10 @@ def test_a_scheduled_run_tests_the_days_it_rebuilt(tmp_path: Path) -> None:
     an unknown attribution_status planted in an old day of int_hourly_usage passes the next
     scheduled run unseen, is found by `dbt test` with bedrock_costs_test_all_days, and is found by a
     plain `dbt test` once planted in a day the run rebuilt. The view's uniqueness test is scoped by
-    literal dates."""
+    literal dates, and so are the tests of the stored lines (each found the days first): a record
+    line with an unknown operation planted in an old day is unseen, found with
+    bedrock_costs_test_all_days, and found in a rebuilt day; a malformed line with one is not a
+    record, which the operation's test asks for besides its days."""
     logs = tmp_path / "logs"
     generate(logs, records=3_000, days=4, start="2026-11-01", seed=17)
     project = make_project(tmp_path / "p", logs)
@@ -197,14 +200,37 @@ def test_a_scheduled_run_tests_the_days_it_rebuilt(tmp_path: Path) -> None:
             con.execute(f"insert into main_staging.int_hourly_usage select * replace ('planted' as attribution_status) "
                         f"from main_staging.int_hourly_usage where usage_date = date '{day}' limit 1")
 
+    def plant_line(day: str, request_id: str, line_status: str) -> None:
+        with duckdb.connect(str(project.database)) as con:
+            con.execute(f"insert into main_staging.stg_bedrock__log_lines select * replace ("
+                        f"'PlantedOperation' as api_operation, '{request_id}' as request_id, "
+                        f"'{line_status}' as line_status) from main_staging.stg_bedrock__log_lines "
+                        f"where log_date = date '{day}' and line_status = 'record' limit 1")
+
     status_values = "int_hourly_usage_table_rules"
+    operations = next(name for name in project.dbt("ls", "--resource-type", "test", "--output", "name").messages
+                      if name.startswith("accepted_values_stg_bedrock__log_lines_api_operation"))
     plant("2026-11-01")
+    plant_line("2026-11-01", "planted-old-day", "record")
     generate(logs, records=800, days=1, start="2026-11-05", seed=17)
     scheduled = project.dbt("build")
     assert scheduled.success and scheduled.statuses()[status_values] == "pass"
-    (unique_sql,) = (project.root / "target" / "compiled").rglob("*unique_request_ids_stg_bedrock__invocations*.sql")
-    scoped_days = set(re.findall(r"date '(\d{4}-\d{2}-\d{2})'", unique_sql.read_text()))
-    assert "2026-11-05" in scoped_days and "2026-11-01" not in scoped_days
+    assert scheduled.statuses()[operations] == "pass"
+    compiled = project.root / "target" / "compiled"
+    (unique_sql,) = compiled.rglob("*unique_request_ids_stg_bedrock__invocations*.sql")
+    for sql in (unique_sql, *compiled.rglob("stg_bedrock__log_lines_records_are_complete*.sql"),
+                *compiled.rglob("stg_bedrock__log_lines_table_rules*.sql")):
+        scoped_days = set(re.findall(r"date '(\d{4}-\d{2}-\d{2})'", sql.read_text()))
+        assert "2026-11-05" in scoped_days and "2026-11-01" not in scoped_days, sql.name
+    lines_tests = ["--select", "stg_bedrock__log_lines", "--indirect-selection", "cautious"]
+    all_days = project.dbt("test", *lines_tests, vars={"bedrock_costs_test_all_days": True})
+    assert all_days.statuses()[operations] == "warn"
+
+    (newest_load,), = project.query("select max(log_date)::varchar from main_staging.stg_bedrock__log_lines")
+    plant_line(newest_load, "planted-malformed", "malformed")
+    assert project.dbt("test", *lines_tests).statuses()[operations] == "pass"
+    plant_line(newest_load, "planted-new-day", "record")
+    assert project.dbt("test", *lines_tests).statuses()[operations] == "warn"
 
     everything = project.dbt("test", "--select", "int_hourly_usage", vars={"bedrock_costs_test_all_days": True})
     assert not everything.success and everything.statuses()[status_values] == "fail"
