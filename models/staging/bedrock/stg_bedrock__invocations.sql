@@ -4,26 +4,31 @@
     both are kept and flagged (is_shared_request_id), never one dropped. A view, so each call is
     stored once (in stg_bedrock__log_lines); a reader's filter on usage_date reaches every step. -#}
 
-with
-
-repeated_requests as (
-    -- few requests are delivered twice: find them with a narrow aggregate on a 64-bit fingerprint
-    -- of the request id (never a window over every line, nor a hash table of every id string); a
-    -- fingerprint collision only makes a candidate, which ranked_copies sorts out exactly
+{#- The few requests delivered twice, found with a narrow aggregate on a 64-bit fingerprint of the
+    request id (never a window over every line, nor a hash table of every id string); a fingerprint
+    collision only makes a candidate, which ranked_copies sorts out exactly. Written into each of
+    the two joins that read it, not as a CTE: DuckDB computes a CTE read twice on its own, where a
+    reader's filter (a scheduled run's days) cannot reach it, so every read summed the whole
+    history; inlined, each copy reads the days asked, and a full read is faster too
+    (docs/performance-experiments.md, experiment 15). Trino and Athena inline CTEs anyway. -#}
+{%- set repeated_requests -%}
     select
-        log_lines.usage_date,
-        {{ bedrock_costs.fingerprint('log_lines.request_id') }} as request_key
-    from {{ ref('stg_bedrock__log_lines') }} as log_lines
-    where log_lines.line_status = 'record'
+        stored_lines.usage_date,
+        {{ bedrock_costs.fingerprint('stored_lines.request_id') }} as request_key
+    from {{ ref('stg_bedrock__log_lines') }} as stored_lines
+    where stored_lines.line_status = 'record'
     group by 1, 2
     having count(*) > 1
-),
+{%- endset %}
+
+with
 
 single_copies as (
-    -- the others, through a join to the few repeated keys (a small hash table, probed once a line)
+    -- the lines of the requests delivered once, through a join to the few repeated keys (a small
+    -- hash table, probed once a line)
     select log_lines.*
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
-    left join repeated_requests
+    left join ({{ repeated_requests }}) as repeated_requests  -- noqa: ST05
         on log_lines.usage_date = repeated_requests.usage_date
         and {{ bedrock_costs.fingerprint('log_lines.request_id') }} = repeated_requests.request_key
     where
@@ -42,7 +47,7 @@ repeated_lines as (
             coalesce(log_lines.caller_arn, ''), coalesce(log_lines.account_id, ''))"
         ) }} as call_key
     from {{ ref('stg_bedrock__log_lines') }} as log_lines
-    inner join repeated_requests
+    inner join ({{ repeated_requests }}) as repeated_requests  -- noqa: ST05
         on log_lines.usage_date = repeated_requests.usage_date
         and {{ bedrock_costs.fingerprint('log_lines.request_id') }} = repeated_requests.request_key
     where log_lines.line_status = 'record'
