@@ -113,11 +113,17 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project.database
 
 
+def from_seeded(seeded: Path, tmp_path: Path) -> Project:
+    """A scratch project whose database starts as a copy of the seeded one (its logs still to come)."""
+    project = make_project(tmp_path / "project", tmp_path / "logs")
+    shutil.copy(seeded, project.database)
+    return project
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_case(case: str, seeded: Path, tmp_path: Path, los_angeles: None) -> None:
     """A case's files alone: everything they reach builds (the seeded rest is the same for every case)."""
-    project = make_project(tmp_path / "project", tmp_path / "logs")
-    shutil.copy(seeded, project.database)
+    project = from_seeded(seeded, tmp_path)
     expect = deliver(case, project.logs)
     run = project.dbt("build", "--select", *FROM_THE_LOGS)
     assert run.success, [m for m in run.messages if "ERROR" in m or "FAIL" in m]
@@ -183,8 +189,7 @@ def test_no_prompt_text_past_staging(combined: tuple[Project, dict]) -> None:
 
 
 def test_corrupt_gzip_fails_naming_the_file(seeded: Path, tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project", tmp_path / "logs")
-    shutil.copy(seeded, project.database)
+    project = from_seeded(seeded, tmp_path)
     deliver("extra_fields", project.logs)
     folder = project.logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs" / "us-east-1" / "2026/11/05/11"
     folder.mkdir(parents=True)
@@ -196,8 +201,7 @@ def test_corrupt_gzip_fails_naming_the_file(seeded: Path, tmp_path: Path) -> Non
 
 
 def test_eu_pinned_app_served_outside_the_eu_fails(seeded: Path, tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project", tmp_path / "logs")
-    shutil.copy(seeded, project.database)
+    project = from_seeded(seeded, tmp_path)
     folder = project.logs / "AWSLogs" / ACCOUNT / "BedrockModelInvocationLogs" / "eu-west-1" / "2026/11/05/10"
     folder.mkdir(parents=True)
     profile = f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:application-inference-profile/w6a3d9g5k1n7"  # eu-assistant
