@@ -101,3 +101,5 @@ hourly as (
 )
 
 select * from hourly
+-- DuckDB: in day order, so a reader of some days skips the others' row groups (macros/cross_db/clustered_by.sql)
+{{ bedrock_costs.clustered_by('usage_date') }}
