@@ -100,6 +100,5 @@ hourly as (
         usage_date
 )
 
-select * from hourly
 -- DuckDB: in day order, so a reader of some days skips the others' row groups (macros/cross_db/clustered_by.sql)
-{{ bedrock_costs.clustered_by('usage_date') }}
+select * from hourly {{ bedrock_costs.clustered_by('usage_date') }}
