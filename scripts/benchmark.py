@@ -16,7 +16,8 @@ Each scheduled build (steps 4 and 5) runs --repeat times (default 3), each from 
 (restored before every run after the first), and counts its median run: a build of 10-20 s varies
 by more than the targets' margins on a shared machine. The full build (minutes) runs once.
 With --verify it also builds the same files from scratch and checks that the incremental marts
-equal the full-refresh marts (the smoke test in `make test` does this at 50k records).
+equal the full-refresh marts (the smoke test in `make test` does this at 20,000 records over 4
+days, with --repeat 2).
 The scratch folder is created by the benchmark and removed after; a non-empty folder it did not
 create is refused.
 """
@@ -358,8 +359,8 @@ def write_doc(results: Results, today: str) -> None:
 
 Written by `scripts/benchmark.py` (`make bench`); the history table keeps one row per run.
 Targets are ratios taken within one run on the same files, so they hold across machines. Each
-scheduled build is run three times from the same database and its median run counts (the note gives
-every run); the full build runs once, the raw scan twice (the lower counts).
+scheduled build is run `--repeat` times (three in `make bench`) from the same database and its median
+run counts (the note gives every run); the full build runs once, the raw scan twice (the lower counts).
 
 ## Latest run ({today})
 
