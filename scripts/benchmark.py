@@ -156,15 +156,15 @@ def scheduled_build(env: dict[str, str], target: Path, database: Path,
     after the first): the median run's seconds and slowest nodes (the lower median of an even
     count), the highest peak RSS, and every run's seconds. The database is left as the last run
     left it (every run does the same work on the same files)."""
-    saved = [(path, path.with_name(path.name + ".before"))
-             for path in (database, database.with_name(database.name + ".wal")) if path.exists()]
+    wal = database.with_name(database.name + ".wal")
+    saved = [(path, path.with_name(path.name + ".before")) for path in (database, wal) if path.exists()]
     for path, copy in saved:
         shutil.copy(path, copy)
     runs: list[tuple[float, float, list[tuple[str, float]]]] = []
     loaded: list[int] = []  # the lines each run added (the same new files from the same database)
     for attempt in range(repeat):
         if attempt:
-            database.with_name(database.name + ".wal").unlink(missing_ok=True)
+            wal.unlink(missing_ok=True)
             for path, copy in saved:
                 shutil.copy(copy, path)
         before = stored_lines(database)
